@@ -1,0 +1,11 @@
+# Sets wolfssl_FOUND, wolfssl_VERSION, wolfssl_DEBIAN_PACKAGE.
+set(wolfssl_DEBIAN_PACKAGE libwolfssl-dev)
+find_package(PkgConfig QUIET)
+set(wolfssl_FOUND FALSE)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(WOLFSSL QUIET IMPORTED_TARGET wolfssl)
+  if(WOLFSSL_FOUND)
+    set(wolfssl_FOUND TRUE)
+    set(wolfssl_VERSION "wolfSSL ${WOLFSSL_VERSION}")
+  endif()
+endif()
