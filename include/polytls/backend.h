@@ -70,7 +70,7 @@ typedef struct ptls_host {
     void (*keylog)(const char *label, const unsigned char *client_random, const unsigned char *secret,
                    size_t secret_len);
     /* ALPN policy: given the client's offer in wire format, choose the
-     * protocol. Returns 1 and sets *out/*outlen (pointing into the core's
+     * protocol. Returns 1 and sets *out and *outlen (pointing into the core's
      * configured list, valid for the process lifetime), 0 for "no overlap:
      * continue without ALPN" (s_server behaviour), -1 for "refuse" . */
     int (*alpn_select)(const unsigned char *offer, size_t offer_len, const unsigned char **out,

@@ -1,0 +1,311 @@
+/* One TLS connection: the core-owned transport the backend reads and writes
+ * ciphertext through, and the state machine that drives handshake, data and
+ * close_notify without ever blocking the event loop. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "server.h"
+
+/* Largest plaintext chunk handed to the backend per call: one TLS record. */
+#define PTLS_CHUNK 16384
+
+static long io_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    ptls_conn *c = ctx;
+    for (;;) {
+        ssize_t n = recv(c->fd, buf, len, 0);
+        if (n > 0) {
+            c->bytes_in += (uint64_t)n;
+            return (long)n;
+        }
+        if (n == 0) return PTLS_CLOSED;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return PTLS_WANT_READ;
+        return PTLS_ERROR;
+    }
+}
+
+static long io_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    ptls_conn *c = ctx;
+    for (;;) {
+        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0) {
+            c->bytes_out += (uint64_t)n;
+            return n > 0 ? (long)n : PTLS_WANT_WRITE;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return PTLS_WANT_WRITE;
+        return PTLS_ERROR;
+    }
+}
+
+static void set_interest(ptls_conn *c, uint32_t ev)
+{
+    if (c->events == ev) return;
+    struct epoll_event e = {.events = ev, .data.ptr = c};
+    if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e) == 0) c->events = ev;
+}
+
+ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
+ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
+{
+    ptls_conn *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->srv = s;
+    c->fd = fd;
+    c->file_fd = -1;
+    c->id = ++s->next_id;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    c->t_accept_ms = c->t_last_ms = ptls_now_ms();
+    c->io = (ptls_io){.ctx = c, .recv = io_recv, .send = io_send};
+    char err[512] = "";
+    c->tls = s->be->conn_new(s->tls_server, &c->io, err, sizeof err);
+    if (!c->tls) {
+        fprintf(stderr, "polytls: cannot create connection for %s: %s\n", peer, err);
+        free(c);
+        return NULL;
+    }
+    struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+    if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
+        s->be->conn_free(c->tls);
+        free(c);
+        return NULL;
+    }
+    c->events = EPOLLIN;
+    c->next = s->conns;
+    if (s->conns) s->conns->prev = c;
+    s->conns = c;
+    s->n_conns++;
+    s->current = c;
+    return c;
+}
+
+static void conn_destroy(ptls_conn *c)
+{
+    ptls_server *s = c->srv;
+    ptls_mode_on_closed(c);
+    epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    if (c->file_fd >= 0) close(c->file_fd);
+    s->be->conn_free(c->tls);
+    ptls_buf_free(&c->in);
+    ptls_buf_free(&c->out);
+    if (c->prev) c->prev->next = c->next;
+    if (c->next) c->next->prev = c->prev;
+    if (s->conns == c) s->conns = c->next;
+    if (s->current == c) s->current = s->conns; /* the next most recent */
+    s->n_conns--;
+    /* The event batch being processed may still name this connection:
+     * free it only after the batch (ptls_conn_reap). */
+    c->dead = 1;
+    c->tls = NULL;
+    c->next = s->graveyard;
+    s->graveyard = c;
+}
+
+void ptls_conn_reap(ptls_server *s);
+void ptls_conn_reap(ptls_server *s)
+{
+    while (s->graveyard) {
+        ptls_conn *c = s->graveyard;
+        s->graveyard = c->next;
+        free(c);
+    }
+}
+
+void ptls_conn_abort(ptls_conn *c)
+{
+    conn_destroy(c);
+}
+
+void ptls_conn_send(ptls_conn *c, const void *p, size_t n)
+{
+    if (ptls_buf_append(&c->out, p, n)) {
+        fprintf(stderr, "polytls: out of memory queueing %zu bytes for %s\n", n, c->peer);
+        c->close_after_flush = 1;
+    }
+}
+
+void ptls_conn_sendf(ptls_conn *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[1024];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        ptls_conn_send(c, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) return;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    ptls_conn_send(c, big, (size_t)n);
+    free(big);
+}
+
+void ptls_conn_finish(ptls_conn *c)
+{
+    c->close_after_flush = 1;
+}
+
+static void report_failure(ptls_conn *c, const char *when, long r)
+{
+    char text[512] = "";
+    c->srv->be->last_error(c->tls, text, sizeof text);
+    if (!text[0]) snprintf(text, sizeof text, "%s", r == PTLS_CLOSED ? "peer closed the connection" : "error");
+    fprintf(stderr, "polytls: %s %s failed: %s\n", c->peer, when, text);
+}
+
+/* Send queued plaintext. Returns 1 when the queue is empty, 0 when waiting
+ * for the socket (interest set), -1 on a fatal error. */
+static int flush_out(ptls_conn *c)
+{
+    const ptls_backend *be = c->srv->be;
+    while (ptls_buf_size(&c->out) > 0) {
+        size_t len = c->write_pending ? c->write_pending : ptls_buf_size(&c->out);
+        if (len > PTLS_CHUNK) len = PTLS_CHUNK;
+        long n = be->write(c->tls, ptls_buf_head(&c->out), len);
+        if (n > 0) {
+            c->write_pending = 0;
+            ptls_buf_consume(&c->out, (size_t)n);
+            c->t_last_ms = ptls_now_ms();
+            continue;
+        }
+        if (n == PTLS_WANT_WRITE || n == PTLS_WANT_READ) {
+            c->write_pending = len;
+            set_interest(c, n == PTLS_WANT_WRITE ? EPOLLOUT : EPOLLIN);
+            return 0;
+        }
+        if (n != PTLS_CLOSED) report_failure(c, "write", n);
+        return -1;
+    }
+    return 1;
+}
+
+/* Runs the connection as far as it can go without blocking. Returns 0 if the
+ * connection still exists, -1 if it was destroyed. Queued output is always
+ * flushed before more input is read, so a client that never reads stops
+ * being read from instead of making the server buffer without bound. */
+static int drive(ptls_conn *c)
+{
+    ptls_server *s = c->srv;
+    const ptls_backend *be = s->be;
+    unsigned char buf[PTLS_CHUNK];
+    /* Bounded so one busy client cannot monopolise the loop; if the bound is
+     * hit, interest in writability brings us straight back. */
+    for (int round = 0; round < 64; round++) {
+        if (c->state == CONN_HANDSHAKE) {
+            int r = be->handshake(c->tls);
+            if (r == PTLS_WANT_READ || r == PTLS_WANT_WRITE) {
+                set_interest(c, r == PTLS_WANT_READ ? EPOLLIN : EPOLLOUT);
+                return 0;
+            }
+            if (r != PTLS_OK) {
+                s->stats.handshake_failures++;
+                if (!s->o->quiet) report_failure(c, "handshake", r);
+                conn_destroy(c);
+                return -1;
+            }
+            c->state = CONN_OPEN;
+            c->t_last_ms = ptls_now_ms();
+            be->get_info(c->tls, &c->info);
+            s->stats.handshakes++;
+            if (c->info.resumed == 1) s->stats.resumed++;
+            ptls_report_established(c);
+            ptls_mode_on_established(c);
+            continue;
+        }
+        if (c->state == CONN_OPEN) {
+            int f = flush_out(c);
+            if (f < 0) {
+                conn_destroy(c);
+                return -1;
+            }
+            if (f == 0) return 0;
+            ptls_mode_on_drained(c);
+            if (ptls_buf_size(&c->out) > 0) continue;
+            if (c->close_after_flush) {
+                c->state = CONN_CLOSING;
+                c->t_closing_ms = ptls_now_ms();
+                continue;
+            }
+            long n = be->read(c->tls, buf, sizeof buf);
+            if (n > 0) {
+                c->t_last_ms = ptls_now_ms();
+                ptls_mode_on_data(c, buf, (size_t)n);
+                continue;
+            }
+            if (n == PTLS_WANT_READ || n == PTLS_WANT_WRITE) {
+                set_interest(c, n == PTLS_WANT_READ ? EPOLLIN : EPOLLOUT);
+                return 0;
+            }
+            if (n == PTLS_CLOSED) {
+                /* The peer sent close_notify (or EOF): answer with ours. */
+                c->state = CONN_CLOSING;
+                c->t_closing_ms = ptls_now_ms();
+                continue;
+            }
+            report_failure(c, "read", n);
+            conn_destroy(c);
+            return -1;
+        }
+        /* CONN_CLOSING */
+        int r = be->shutdown(c->tls);
+        if (r == PTLS_WANT_READ || r == PTLS_WANT_WRITE) {
+            set_interest(c, r == PTLS_WANT_READ ? EPOLLIN : EPOLLOUT);
+            return 0;
+        }
+        conn_destroy(c);
+        return -1;
+    }
+    set_interest(c, EPOLLIN | EPOLLOUT);
+    return 0;
+}
+
+void ptls_conn_kick(ptls_conn *c)
+{
+    if (!c->dead) drive(c);
+}
+
+/* Called by the loop for an epoll event on this connection. */
+void ptls_conn_event(ptls_conn *c, uint32_t ev);
+void ptls_conn_event(ptls_conn *c, uint32_t ev)
+{
+    (void)ev; /* errors surface through recv/send in the backend */
+    if (!c->dead) drive(c);
+}
+
+/* Called once a second: enforce handshake and idle timeouts. */
+void ptls_conn_timers(ptls_server *s, int64_t now);
+void ptls_conn_timers(ptls_server *s, int64_t now)
+{
+    ptls_conn *next;
+    for (ptls_conn *c = s->conns; c; c = next) {
+        next = c->next;
+        const char *why = NULL;
+        if (c->state == CONN_HANDSHAKE && now - c->t_accept_ms > (int64_t)s->o->handshake_timeout * 1000)
+            why = "handshake timeout";
+        else if (c->state == CONN_OPEN && s->o->idle_timeout > 0 &&
+                 now - c->t_last_ms > (int64_t)s->o->idle_timeout * 1000)
+            why = "idle timeout";
+        else if (c->state == CONN_CLOSING && now - c->t_closing_ms > 5000)
+            why = "close timeout";
+        if (why) {
+            s->stats.timeouts++;
+            if (!s->o->quiet) fprintf(stderr, "polytls: %s: %s, closing\n", c->peer, why);
+            conn_destroy(c);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+/* Server setup and the event loop: listening sockets, accept, stdin,
+ * timers and orderly exit. Everything is non-blocking; one epoll set serves
+ * every connection, so an idle or slow client never delays another. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "credentials.h"
+#include "host_api.h"
+
+/* epoll tags for the non-connection descriptors (pointers are never this small). */
+#define TAG_LISTEN0 1
+#define TAG_LISTEN1 2
+#define TAG_STDIN 3
+
+ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
+void ptls_conn_event(ptls_conn *c, uint32_t ev);
+void ptls_conn_timers(ptls_server *s, int64_t now);
+void ptls_conn_reap(ptls_server *s);
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+int64_t ptls_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        port = ntohs(in->sin_port);
+        snprintf(buf, len, "%s:%d", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        port = ntohs(in6->sin6_port);
+        snprintf(buf, len, "[%s]:%d", host, port);
+    } else {
+        snprintf(buf, len, "unix");
+    }
+}
+
+static int listen_unix(ptls_server *s, char *err, size_t errlen)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    if (strlen(s->o->unix_path) >= sizeof sun.sun_path) {
+        snprintf(err, errlen, "unix socket path too long: %s", s->o->unix_path);
+        return -1;
+    }
+    strcpy(sun.sun_path, s->o->unix_path);
+    if (s->o->unlink_unix) unlink(s->o->unix_path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 || listen(fd, 511) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", s->o->unix_path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    s->listen_fd[s->n_listen++] = fd;
+    printf("ACCEPT %s\n", s->o->unix_path);
+    return 0;
+}
+
+static int listen_tcp(ptls_server *s, char *err, size_t errlen)
+{
+    const ptls_server_opts *o = s->o;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *res = NULL;
+    hints.ai_family = o->family;
+    /* No host: one dual-stack IPv6 socket when possible, as s_server does. */
+    const char *host = o->host[0] ? o->host : NULL;
+    if (!host && o->family == AF_UNSPEC) hints.ai_family = AF_INET6;
+    int gai = getaddrinfo(host, o->port, &hints, &res);
+    if (gai != 0 && !host && o->family == AF_UNSPEC) {
+        hints.ai_family = AF_INET;
+        gai = getaddrinfo(NULL, o->port, &hints, &res);
+    }
+    if (gai != 0) {
+        snprintf(err, errlen, "cannot resolve %s:%s: %s", host ? host : "*", o->port, gai_strerror(gai));
+        return -1;
+    }
+    int fd = -1, saved = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        int one = 1, zero = 0;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, o->family == AF_INET6 ? &one : &zero, sizeof one);
+        if (o->tfo) {
+            int qlen = 64;
+            if (setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof qlen) != 0) {
+                snprintf(err, errlen, "-tfo: cannot enable TCP Fast Open: %s", strerror(errno));
+                close(fd);
+                freeaddrinfo(res);
+                return -1;
+            }
+        }
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 511) == 0) break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "*", o->port, strerror(saved));
+        return -1;
+    }
+    s->listen_fd[s->n_listen++] = fd;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char where[128];
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    format_sockaddr((struct sockaddr *)&ss, where, sizeof where);
+    printf("ACCEPT %s\n", where);
+    return 0;
+}
+
+static void set_listen_interest(ptls_server *s, uint32_t ev)
+{
+    for (int i = 0; i < s->n_listen; i++) {
+        struct epoll_event e = {.events = ev, .data.u64 = (uint64_t)(TAG_LISTEN0 + i)};
+        epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->listen_fd[i], &e);
+    }
+}
+
+static void stop_listening(ptls_server *s)
+{
+    for (int i = 0; i < s->n_listen; i++) {
+        epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->listen_fd[i], NULL);
+        close(s->listen_fd[i]);
+    }
+    s->n_listen = 0;
+    s->listening = 0;
+}
+
+static void accept_all(ptls_server *s, int lfd)
+{
+    while (s->listening) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Level-triggered accept would spin: pause it for a second. */
+                fprintf(stderr, "polytls: accept: %s; pausing new connections for 1s\n", strerror(errno));
+                s->accept_paused_until_ms = ptls_now_ms() + 1000;
+                set_listen_interest(s, 0);
+            }
+            return;
+        }
+        char peer[96];
+        if (ss.ss_family == AF_UNIX)
+            snprintf(peer, sizeof peer, "unix:%s", s->o->unix_path);
+        else
+            format_sockaddr((struct sockaddr *)&ss, peer, sizeof peer);
+        s->stats.accepts++;
+        if (s->n_conns >= s->o->max_conns) {
+            s->stats.rejected++;
+            if (!s->o->quiet) fprintf(stderr, "polytls: %s: -max_conns %d reached, closing\n", peer, s->o->max_conns);
+            close(fd);
+        } else {
+            if (ss.ss_family != AF_UNIX) {
+                int one = 1;
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            }
+            ptls_conn *c = ptls_conn_new(s, fd, peer);
+            if (!c)
+                close(fd);
+            else
+                ptls_conn_kick(c);
+        }
+        if (s->o->naccept > 0 && s->stats.accepts >= s->o->naccept) stop_listening(s);
+    }
+}
+
+static void read_stdin(ptls_server *s)
+{
+    char buf[4096];
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n <= 0) {
+        /* EOF ends the interactive session only: the server goes on serving
+         * (unlike s_server), unless -no_ign_eof asked for s_server's exit. */
+        epoll_ctl(s->epfd, EPOLL_CTL_DEL, 0, NULL);
+        s->stdin_watched = 0;
+        if (ptls_buf_size(&s->stdin_buf)) ptls_stdin_line(s, (char *)ptls_buf_head(&s->stdin_buf), ptls_buf_size(&s->stdin_buf));
+        ptls_buf_free(&s->stdin_buf);
+        if (s->o->no_ign_eof) s->stop = 1;
+        return;
+    }
+    ptls_buf_append(&s->stdin_buf, buf, (size_t)n);
+    for (;;) {
+        unsigned char *head = ptls_buf_head(&s->stdin_buf);
+        unsigned char *nl = memchr(head, '\n', ptls_buf_size(&s->stdin_buf));
+        if (!nl) break;
+        size_t len = (size_t)(nl - head) + 1;
+        ptls_stdin_line(s, (char *)head, len);
+        ptls_buf_consume(&s->stdin_buf, len);
+    }
+}
+
+static void watch_stdin(ptls_server *s)
+{
+    int fl = fcntl(0, F_GETFL);
+    if (fl < 0) return;
+    struct epoll_event e = {.events = EPOLLIN, .data.u64 = TAG_STDIN};
+    /* /dev/null and regular files cannot be polled (EPERM): they hold no
+     * interactive commands, so they are treated as an ended session. */
+    if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, 0, &e) != 0) {
+        if (s->o->no_ign_eof) s->stop = 1;
+        return;
+    }
+    fcntl(0, F_SETFL, fl | O_NONBLOCK);
+    s->stdin_watched = 1;
+}
+
+static void free_everything(ptls_server *s)
+{
+    while (s->conns) ptls_conn_abort(s->conns);
+    ptls_conn_reap(s);
+    stop_listening(s);
+    if (s->tls_server) s->be->server_free(s->tls_server);
+    if (s->be->global_cleanup) s->be->global_cleanup();
+    ptls_host_close();
+    ptls_buf_free(&s->stdin_buf);
+    if (s->epfd >= 0) close(s->epfd);
+}
+
+int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
+{
+    ptls_server srv = {.o = o, .be = be, .epfd = -1, .listening = 1};
+    ptls_server *s = &srv;
+    char err[1024] = "";
+    int rc = PTLS_EXIT_RUNTIME;
+
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    if (ptls_host_open(s, err, sizeof err) != 0) goto fail;
+    if (be->global_init(ptls_host_api(), err, sizeof err) != 0) goto fail;
+
+    ptls_ephemeral_cert eph = {0};
+    if (ptls_credentials_prepare(o, be, &eph, err, sizeof err) != 0) goto fail;
+    s->tls_server = be->server_new(&o->tls, err, sizeof err);
+    ptls_credentials_cleanup(o, &eph);
+    if (!s->tls_server) goto fail;
+
+    if (o->mode == MODE_WWW_FILES || o->mode == MODE_HTTP) {
+        if (!realpath(".", s->www_root)) {
+            snprintf(err, sizeof err, "cannot resolve the current directory: %s", strerror(errno));
+            goto fail;
+        }
+    }
+
+    s->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->epfd < 0) {
+        snprintf(err, sizeof err, "epoll_create1: %s", strerror(errno));
+        goto fail;
+    }
+    if ((o->unix_path ? listen_unix(s, err, sizeof err) : listen_tcp(s, err, sizeof err)) != 0) goto fail;
+    fflush(stdout);
+    for (int i = 0; i < s->n_listen; i++) {
+        struct epoll_event e = {.events = EPOLLIN, .data.u64 = (uint64_t)(TAG_LISTEN0 + i)};
+        epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->listen_fd[i], &e);
+    }
+    watch_stdin(s);
+
+    int64_t last_tick = ptls_now_ms();
+    while (!s->stop && !got_signal) {
+        struct epoll_event evs[256];
+        int n = epoll_wait(s->epfd, evs, 256, 1000);
+        if (n < 0 && errno != EINTR) {
+            snprintf(err, sizeof err, "epoll_wait: %s", strerror(errno));
+            goto fail;
+        }
+        for (int i = 0; i < n && !s->stop; i++) {
+            uint64_t tag = evs[i].data.u64;
+            if (tag == TAG_LISTEN0 || tag == TAG_LISTEN1) {
+                if (s->listening && (int)(tag - TAG_LISTEN0) < s->n_listen) accept_all(s, s->listen_fd[tag - TAG_LISTEN0]);
+            } else if (tag == TAG_STDIN) {
+                read_stdin(s);
+            } else {
+                ptls_conn_event(evs[i].data.ptr, evs[i].events);
+            }
+        }
+        ptls_conn_reap(s);
+        int64_t now = ptls_now_ms();
+        if (now - last_tick >= 1000) {
+            last_tick = now;
+            ptls_conn_timers(s, now);
+            ptls_conn_reap(s);
+            if (s->accept_paused_until_ms && now >= s->accept_paused_until_ms) {
+                s->accept_paused_until_ms = 0;
+                set_listen_interest(s, EPOLLIN);
+            }
+        }
+        fflush(stdout);
+        if (s->draining && s->listening) stop_listening(s);
+        if (!s->listening && s->n_conns == 0) break; /* -naccept reached and served, or Q */
+    }
+    rc = s->exit_code;
+    free_everything(s);
+    fflush(stdout);
+    return rc;
+fail:
+    fprintf(stderr, "polytls: %s\n", err);
+    free_everything(s);
+    return PTLS_EXIT_RUNTIME;
+}
