@@ -52,7 +52,8 @@ typedef struct ptls_config {
 
     /* Client verification */
     int verify_mode;  /* enum ptls_verify_mode */
-    int verify_depth; /* max chain depth (certificates above the leaf); -1 library default */
+    int verify_depth; /* max number of intermediate CAs between the client certificate and a
+                       * trusted CA (OpenSSL's meaning); -1: library default */
     const char *ca_file;
     const char *ca_path;
     const char *crl_file;
