@@ -322,10 +322,18 @@ void pt_server_stop(pt_server *s)
     }
     if (!s->pid || s->exited) return;
     kill(s->pid, SIGTERM);
-    if (pt_server_wait(s, 5000) == -1) {
+    int rc = pt_server_wait(s, 5000);
+    if (rc == -1) {
         kill(s->pid, SIGKILL);
         pt_server_wait(s, 5000);
     }
+    /* A clean stop is part of every test: SIGTERM ends the server with exit
+     * 0, and (in the sanitizer build) without any ASan/UBSan/LSan report. */
+    char *err = pt_server_stderr(s);
+    int sanitizer = strstr(err, "Sanitizer") || strstr(err, "runtime error:");
+    cr_assert(!sanitizer, "sanitizer report from the server: %s", err);
+    cr_assert_eq(rc, 0, "server did not exit 0 on SIGTERM (status %d): %s", rc, err);
+    free(err);
 }
 
 char *pt_server_stdout(pt_server *s)

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Installs everything polytls needs to build and test on Debian bookworm:
+# the three TLS libraries, Criterion, and the real peer clients the tests
+# drive. Run as root (or through sudo).
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ca-certificates \
+  libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev \
+  openssl curl gnutls-bin libnss3-tools python3 >/dev/null
+echo "install-deps: done"
