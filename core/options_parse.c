@@ -193,6 +193,24 @@ static int check_value(const ptls_option *opt, const char *v, char *err, size_t 
     return 0;
 }
 
+/* A list of plain suite names, whatever spelling the user chose, reaches
+ * every backend in OpenSSL's spelling too, so that backends that take
+ * cipher strings never see an IANA or Mbed TLS name they cannot parse. */
+static int canonical_cipher_string(ptls_server_opts *o)
+{
+    ptls_config *c = &o->tls;
+    size_t n = 0;
+    o->cipher_buf[0] = 0;
+    for (int i = 0; i < c->n_cipher_ids; i++) {
+        const ptls_cipher_entry *e = ptls_cipher_by_id(c->cipher_ids[i]);
+        int w = snprintf(o->cipher_buf + n, sizeof o->cipher_buf - n, "%s%s", i ? ":" : "", e->openssl);
+        if (w < 0 || (size_t)w >= sizeof o->cipher_buf - n) return -1;
+        n += (size_t)w;
+    }
+    c->cipher_string = o->cipher_buf;
+    return 0;
+}
+
 static int format_of(const char *v)
 {
     return strcasecmp(v, "DER") == 0 ? PTLS_FORMAT_DER : PTLS_FORMAT_PEM;
@@ -301,6 +319,7 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         }
         free(bad);
         c->n_cipher_ids = r; /* -1: OpenSSL cipher-string keywords */
+        if (r >= 0 && canonical_cipher_string(o)) return usage_error(err, errlen, "-cipher list is too long");
         break;
     }
     case OPTID_CIPHERSUITES: {
@@ -504,10 +523,13 @@ int ptls_parse_args(int argc, char **argv, ptls_server_opts *o, char *err, size_
         if (rc) return rc;
     }
     if (o->help) return PTLS_EXIT_OK;
+    int rc = check_conflicts(o, err, errlen);
+    if (rc) return rc;
+    /* Keys default to their certificate file (a combined PEM), as in s_server. */
     if (o->tls.cert.key == NULL) o->tls.cert.key = o->tls.cert.cert;
     if (o->tls.dcert.cert && !o->tls.dcert.key) o->tls.dcert.key = o->tls.dcert.cert;
     if (o->tls.cert2.cert && !o->tls.cert2.key) o->tls.cert2.key = o->tls.cert2.cert;
-    return check_conflicts(o, err, errlen);
+    return PTLS_EXIT_OK;
 }
 
 void ptls_print_help(FILE *out)

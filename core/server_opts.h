@@ -66,6 +66,7 @@ typedef struct ptls_server_opts {
     /* Storage the config points into. */
     unsigned char alpn_buf[1024], npn_buf[1024], psk_buf[512];
     char pass_buf[1024], dpass_buf[1024];
+    char cipher_buf[PTLS_MAX_CIPHERS * 48];
 } ptls_server_opts;
 
 /* Parse `s_server` arguments (argv[0] is the first option). Returns

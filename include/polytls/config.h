@@ -67,11 +67,13 @@ typedef struct ptls_config {
     int min_version; /* PTLS_TLS1_x */
     int max_version;
 
-    /* Cipher suites. cipher_string is the user's -cipher text. When every
-     * element is a plain suite name the core also gives the IANA ids in
-     * order (cipher_ids), so backends without OpenSSL's cipher-string
-     * language need no parser; n_cipher_ids == -1 means the string uses
-     * keywords only OpenSSL understands (validation refused it elsewhere). */
+    /* Cipher suites. When every element of -cipher is a plain suite name (in
+     * OpenSSL, IANA or Mbed TLS spelling), the core gives the IANA ids in
+     * order (cipher_ids) and cipher_string lists the same suites in
+     * OpenSSL's spelling; backends without OpenSSL's cipher-string language
+     * need no parser. n_cipher_ids == -1 means cipher_string is the user's
+     * text with keywords only OpenSSL understands (validation refused it on
+     * backends without the cipher-string capability). */
     const char *cipher_string; /* NULL: library default for TLS <= 1.2 */
     uint16_t cipher_ids[PTLS_MAX_CIPHERS];
     int n_cipher_ids;

@@ -1,1 +1,728 @@
+/* One or more tests per capability: a backend may claim a capability only if
+ * a test here (or in the other suites) proves it on that backend. The last
+ * test checks exactly that, against the table below. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "harness.h"
+
+#define RSA_CERT "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa.key"
+#define S_CLIENT "openssl s_client -connect 127.0.0.1:@PORT@"
+#define GET_PIPE "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | "
+/* The -www page: present only when the handshake succeeded and the server
+ * answered (s_client prints "Cipher is X" even for some failed handshakes). */
+#define PAGE "Protocol version: TLSv1"
+
+/* Runs s_client (GET / through -www servers) and returns its output. */
+static char *client(int port, const char *flags)
+{
+    char *out;
+    pt_run(&out, 20, port, GET_PIPE S_CLIENT " -ign_eof %s", flags);
+    return out;
+}
+
+static void expect_in(const char *hay, const char *needle, const char *what)
+{
+    cr_assert(strstr(hay, needle), "%s: \"%s\" missing in:\n%s", what, needle, hay);
+}
+
+static void expect_not_in(const char *hay, const char *needle, const char *what)
+{
+    cr_assert(!strstr(hay, needle), "%s: \"%s\" unexpected in:\n%s", what, needle, hay);
+}
+
+Test(versions, tls10_and_tls11)
+{
+    static const struct {
+        const char *cap, *flag, *want;
+    } v[] = {{"tls1.0", "-tls1", "Protocol version: TLSv1\n"}, {"tls1.1", "-tls1_1", "Protocol version: TLSv1.1\n"}};
+    int ran = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!pt_has_cap(v[i].cap)) continue;
+        ran++;
+        pt_server s;
+        PT_START(&s, 0, "-www %s " RSA_CERT, v[i].flag);
+        char flags[128];
+        snprintf(flags, sizeof flags, "%s -cipher DEFAULT@SECLEVEL=0", v[i].flag);
+        char *out = client(s.port, flags);
+        expect_in(out, v[i].want, v[i].flag);
+        free(out);
+        pt_server_stop(&s);
+    }
+    if (!ran) cr_skip_test("backend has neither TLS 1.0 nor 1.1");
+}
+
+Test(identity, der_certificate_and_key)
+{
+    PT_REQUIRE_CAP("cert-der");
+    pt_server s;
+    PT_START(&s, 0, "-www -cert @PKI@/server-rsa.der -certform DER -key @PKI@/server-rsa-key.der -keyform DER");
+    char *out = client(s.port, "");
+    expect_in(out, "subject=CN = localhost", "DER cert");
+    expect_in(out, "Cipher is", "DER cert");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(identity, encrypted_keys)
+{
+    PT_REQUIRE_CAP("key-password");
+    pt_server s;
+    /* Traditional PEM encryption, pass phrase from the command line and from a file. */
+    PT_START(&s, 0, "-www -cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass pass:secret");
+    char *out = client(s.port, "");
+    expect_in(out, "Cipher is", "traditional encrypted key");
+    free(out);
+    pt_server_stop(&s);
+    /* OpenSSL 3's default PKCS#8 (PBES2/AES-256): loads, or fails clearly. */
+    char *o2;
+    int rc = pt_polytls(&o2, "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -naccept 1 -cert @PKI@/server-rsa.pem "
+                             "-key @PKI@/server-rsa-pkcs8-enc.key -pass pass:secret </dev/null & sleep 1; kill $! 2>/dev/null; wait $!");
+    cr_assert(strstr(o2, "ACCEPT") || (strstr(o2, "server-rsa-pkcs8-enc.key") && strstr(o2, "PKCS")),
+              "PKCS#8 key must load or fail with a message naming the file and the formats: rc=%d %s", rc, o2);
+    free(o2);
+}
+
+Test(identity, chain_file_sent)
+{
+    PT_REQUIRE_CAP("cert-chain");
+    pt_server s;
+    PT_START(&s, 0, "-www -cert @PKI@/leaf.pem -key @PKI@/leaf.key -cert_chain @PKI@/inter.pem");
+    char *out = client(s.port, "-CAfile @PKI@/ca.pem -verify_return_error");
+    expect_in(out, "Verify return code: 0 (ok)", "chain");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(identity, dual_cert_by_signature_algorithm)
+{
+    PT_REQUIRE_CAP("dual-cert");
+    PT_REQUIRE_CAP("tls1.2");
+    pt_server s;
+    PT_START(&s, 0, "-www " RSA_CERT " -dcert @PKI@/server-ecdsa.pem -dkey @PKI@/server-ecdsa.key");
+    char *out = client(s.port, "-tls1_2 -sigalgs ECDSA+SHA256");
+    expect_in(out, "Server public key is 256 bit", "ECDSA cert for an ECDSA-only client");
+    free(out);
+    out = client(s.port, "-tls1_2 -sigalgs RSA+SHA256");
+    expect_in(out, "Server public key is 2048 bit", "RSA cert for an RSA-only client");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(ciphers, cipher_list_by_openssl_and_iana_name)
+{
+    PT_REQUIRE_CAP("cipher-list");
+    PT_REQUIRE_CAP("tls1.2");
+    static const char *spellings[] = {"ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
+    for (int i = 0; i < 2; i++) {
+        pt_server s;
+        PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -cipher %s", spellings[i]);
+        char *out = client(s.port, "-tls1_2");
+        expect_in(out, "Cipher is ECDHE-RSA-AES128-GCM-SHA256", spellings[i]);
+        free(out);
+        out = client(s.port, "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384");
+        expect_not_in(out, PAGE, "a suite outside the list");
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
+Test(ciphers, openssl_cipher_string)
+{
+    PT_REQUIRE_CAP("cipher-string");
+    PT_REQUIRE_CAP("tls1.2");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -cipher 'ECDHE+AESGCM:!AES256'");
+    char *out = client(s.port, "-tls1_2");
+    expect_in(out, "Cipher is ECDHE-RSA-AES128-GCM-SHA256", "cipher string");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(ciphers, tls13_ciphersuites)
+{
+    PT_REQUIRE_CAP("tls13-ciphersuites");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -ciphersuites TLS_CHACHA20_POLY1305_SHA256");
+    char *out = client(s.port, "-tls1_3");
+    expect_in(out, "Cipher is TLS_CHACHA20_POLY1305_SHA256", "-ciphersuites");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(ciphers, tls13_ciphersuites_do_not_replace_tls12_list)
+{
+    PT_REQUIRE_CAP("tls13-ciphersuites");
+    PT_REQUIRE_CAP("cipher-list");
+    pt_server s;
+    PT_START(&s, 0, "-www " RSA_CERT " -cipher ECDHE-RSA-AES256-GCM-SHA384 -ciphersuites TLS_AES_128_GCM_SHA256");
+    char *out = client(s.port, "-tls1_2");
+    expect_in(out, "Cipher is ECDHE-RSA-AES256-GCM-SHA384", "TLS 1.2 list kept");
+    free(out);
+    out = client(s.port, "-tls1_3");
+    expect_in(out, "Cipher is TLS_AES_128_GCM_SHA256", "TLS 1.3 list applied");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(ciphers, client_order_by_default_server_order_with_serverpref)
+{
+    PT_REQUIRE_CAP("server-pref");
+    PT_REQUIRE_CAP("cipher-list");
+    PT_REQUIRE_CAP("tls1.2");
+    const char *list = "-cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384";
+    const char *offer = "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256";
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " %s", list);
+    char *out = client(s.port, offer);
+    expect_in(out, "Cipher is ECDHE-RSA-AES256-GCM-SHA384", "client order by default (as OpenSSL)");
+    free(out);
+    pt_server_stop(&s);
+    PT_START(&s, 0, "-www -tls1_2 -serverpref " RSA_CERT " %s", list);
+    out = client(s.port, offer);
+    expect_in(out, "Cipher is ECDHE-RSA-AES128-GCM-SHA256", "-serverpref");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(ciphers, prioritize_chacha)
+{
+    PT_REQUIRE_CAP("prioritize-chacha");
+    PT_REQUIRE_CAP("tls1.3");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -serverpref -prioritize_chacha " RSA_CERT);
+    char *out = client(s.port, "-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
+    expect_in(out, "Cipher is TLS_CHACHA20_POLY1305_SHA256", "client prefers ChaCha");
+    free(out);
+    out = client(s.port, "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
+    expect_not_in(out, "TLS_CHACHA20", "client does not prefer ChaCha");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(groups, group_list_applied)
+{
+    PT_REQUIRE_CAP("groups");
+    pt_server s;
+    PT_START(&s, 0, "-www " RSA_CERT " -groups P-384");
+    char *out = client(s.port, "");
+    expect_in(out, "Server Temp Key: ECDH, secp384r1", "-groups P-384");
+    free(out);
+    out = client(s.port, "-groups X25519");
+    expect_not_in(out, PAGE, "a client without P-384");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(groups, x25519_preferred_by_default)
+{
+    /* The same default on every backend (Mbed TLS's own default is P-521). */
+    pt_server s;
+    PT_START(&s, 0, "-www " RSA_CERT);
+    char *out = client(s.port, "-tls1_2 -groups X25519:P-256:P-384:P-521");
+    expect_in(out, "Server Temp Key: X25519", "default group preference");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(sigalgs, server_signature_algorithms)
+{
+    PT_REQUIRE_CAP("sigalgs");
+    PT_REQUIRE_CAP("tls1.2");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -sigalgs rsa_pkcs1_sha384");
+    char *out = client(s.port, "-tls1_2");
+    expect_in(out, "Peer signing digest: SHA384", "-sigalgs");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(sigalgs, client_signature_algorithms_requested)
+{
+    PT_REQUIRE_CAP("client-sigalgs");
+    pt_server s;
+    PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem " RSA_CERT " -client_sigalgs ecdsa_secp256r1_sha256");
+    char *out = client(s.port, "-cert @PKI@/client.pem -key @PKI@/client.key");
+    expect_in(out, "Requested Signature Algorithms: ECDSA+SHA256\n", "-client_sigalgs");
+    free(out);
+    pt_server_stop(&s);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
+    return n;
+}
+
+Test(sessions, num_tickets)
+{
+    PT_REQUIRE_CAP("num-tickets");
+    static const int wants[] = {0, 1, 3};
+    for (int i = 0; i < 3; i++) {
+        pt_server s;
+        PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -num_tickets %d", wants[i]);
+        char *out;
+        pt_run(&out, 20, s.port, GET_PIPE S_CLIENT " -ign_eof -msg 2>/dev/null | grep -a -c 'Handshake.*NewSessionTicket'");
+        cr_assert_eq(atoi(out), wants[i], "-num_tickets %d: %s", wants[i], out);
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
+Test(sessions, default_two_tls13_tickets)
+{
+    PT_REQUIRE_CAP("tls1.3");
+    PT_REQUIRE_CAP("tickets");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port, GET_PIPE S_CLIENT " -ign_eof -msg 2>/dev/null | grep -a -c 'Handshake.*NewSessionTicket'");
+    cr_assert_eq(atoi(out), 2, "the same default ticket count on every backend: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(sessions, context_with_client_auth_resumes)
+{
+    PT_REQUIRE_CAP("session-context");
+    PT_REQUIRE_CAP("session-cache");
+    PT_REQUIRE_CAP("client-verify");
+    pt_server s;
+    PT_START(&s, 0, "-www -context polytls-test -Verify 1 -CAfile @PKI@/ca.pem " RSA_CERT);
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char flags[600];
+    snprintf(flags, sizeof flags, "-tls1_2 -no_ticket -cert @PKI@/client.pem -key @PKI@/client.key -sess_out %s/s", dir);
+    char *out = client(s.port, flags);
+    expect_in(out, "New, TLSv1.2", "first");
+    free(out);
+    snprintf(flags, sizeof flags, "-tls1_2 -no_ticket -cert @PKI@/client.pem -key @PKI@/client.key -sess_in %s/s", dir);
+    out = client(s.port, flags);
+    expect_in(out, "Reused, TLSv1.2", "resumed within the same context");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(sessions, id_prefix)
+{
+    PT_REQUIRE_CAP("id-prefix");
+    PT_REQUIRE_CAP("tls1.2");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -no_ticket -id_prefix abcd " RSA_CERT);
+    char *out = client(s.port, "-tls1_2 -no_ticket");
+    expect_in(out, "Session-ID: 61626364", "-id_prefix abcd");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(extensions, npn)
+{
+    PT_REQUIRE_CAP("npn");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -nextprotoneg http/1.1,h2 " RSA_CERT);
+    char *out = client(s.port, "-tls1_2 -nextprotoneg h2");
+    expect_in(out, "Next protocol: (1) h2", "NPN");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(extensions, ocsp_staple)
+{
+    PT_REQUIRE_CAP("ocsp-staple");
+    pt_server s;
+    /* wolfSSL validates the staple, so the issuer CA is given as -CAfile. */
+    PT_START(&s, 0, "-www " RSA_CERT " -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem");
+    char *out = client(s.port, "-status");
+    expect_in(out, "OCSP Response Status: successful", "stapled response");
+    expect_in(out, "Cert Status: good", "stapled response");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(extensions, max_send_frag)
+{
+    PT_REQUIRE_CAP("max-send-frag");
+    char root[256];
+    pt_mkdtemp(root, sizeof root);
+    char path[300];
+    snprintf(path, sizeof path, "%s/f.txt", root);
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 400; i++) fputs("0123456789", f);
+    fclose(f);
+    pt_server s;
+    cr_assert_eq(pt_server_start_in(&s, root, 0, "-WWW -tls1_2 -max_send_frag 512 " RSA_CERT), 0);
+    char *out;
+    /* The largest application-data record the client received. */
+    pt_run(&out, 20, s.port,
+           "printf 'GET /f.txt HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT " -tls1_2 -ign_eof -msg 2>&1 | grep -a -A1 "
+           "'<<< .*RecordHeader' | grep -a '^ *17 03 03' | awk '{print $4 $5}' | sort -u | "
+           "while read h; do printf '%%d\\n' 0x$h; done | sort -n | tail -1");
+    int maxlen = atoi(out);
+    cr_assert(maxlen > 0 && maxlen <= 512 + 256, "largest record %d exceeds -max_send_frag 512", maxlen);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(extensions, record_padding)
+{
+    PT_REQUIRE_CAP("record-padding");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -record_padding 512 " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port,
+           GET_PIPE S_CLIENT " -ign_eof -msg 2>&1 | grep -a -A1 '<<< .*RecordHeader' | grep -a '^ *17 03 03' | "
+                    "awk '{print $4 $5}' | while read h; do echo $(( 0x$h %% 512 )); done | sort -u");
+    /* Padded to 512-byte blocks: every record is 512*k plus the 16-byte tag. */
+    cr_assert_str_eq(out, "16\n", "record lengths mod 512: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(psk, tls12_psk_identity_checked)
+{
+    PT_REQUIRE_CAP("psk");
+    PT_REQUIRE_CAP("tls1.2");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id");
+    char *out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
+    expect_in(out, "Cipher is PSK-AES128-GCM-SHA256", "PSK");
+    free(out);
+    out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity wrong -cipher PSK-AES128-GCM-SHA256");
+    expect_not_in(out, PAGE, "wrong identity");
+    free(out);
+    out = client(s.port, "-tls1_2 -psk 00000000000000000000000000000000 -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
+    expect_not_in(out, PAGE, "wrong key");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(psk, tls13_external_psk)
+{
+    PT_REQUIRE_CAP("psk-tls1.3");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id");
+    char *out = client(s.port, "-tls1_3 -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id");
+    expect_in(out, "TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256", "TLS 1.3 PSK");
+    expect_in(out, "no peer certificate available", "a PSK handshake sends no certificate");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(psk, hint_sent)
+{
+    PT_REQUIRE_CAP("psk-hint");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -psk 0123456789abcdef -psk_identity pt-id -psk_hint pt-hint");
+    char *out = client(s.port, "-tls1_2 -debug -psk 0123456789abcdef -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
+    expect_in(out, "Received PSK identity hint 'pt-hint'", "-psk_hint");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(tls13, early_data_accepted)
+{
+    PT_REQUIRE_CAP("early-data");
+    pt_server s;
+    PT_START(&s, 0, "-early_data " RSA_CERT);
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    pt_run(&out, 20, s.port, "sleep 1 | " S_CLIENT " -tls1_3 -sess_out %s/s", dir);
+    free(out);
+    pt_run(&out, 20, s.port, "printf 'EARLY-HELLO\\n' > %s/ed; sleep 1 | " S_CLIENT " -tls1_3 -sess_in %s/s -early_data %s/ed",
+           dir, dir, dir);
+    expect_in(out, "Early data was accepted", "early data");
+    free(out);
+    cr_assert(pt_server_wait_output(&s, "EARLY-HELLO", 5000), "the server did not deliver the early data");
+    pt_server_stop(&s);
+}
+
+/* A client that stays connected while the test types commands into the
+ * server's stdin. */
+static char *interactive_session(const char *server_args, const char *client_flags, const char *commands)
+{
+    pt_server s;
+    PT_START(&s, 1, "%s", server_args);
+    pt_bg c;
+    pt_spawn(&c, s.port, "(printf 'ready\\n'; sleep 4; printf 'after\\n'; sleep 2) | " S_CLIENT " -ign_eof -msg %s",
+             client_flags);
+    cr_assert(pt_server_wait_output(&s, "ready", 10000), "client did not connect");
+    pt_server_input(&s, commands);
+    cr_assert(pt_server_wait_output(&s, "after", 10000), "the connection did not survive the command");
+    pt_server_input(&s, "q\n");
+    char *out;
+    pt_spawn_wait(&c, 10000, &out);
+    char *err = pt_server_stderr(&s);
+    size_t l1 = strlen(out), l2 = strlen(err);
+    out = realloc(out, l1 + l2 + 32);
+    memcpy(out + l1, "\n--- server stderr ---\n", 23);
+    memcpy(out + l1 + 23, err, l2 + 1);
+    free(err);
+    pt_server_stop(&s);
+    return out;
+}
+
+Test(tls13, key_update_k_and_K)
+{
+    PT_REQUIRE_CAP("key-update");
+    char *out = interactive_session("-tls1_3 " RSA_CERT, "-tls1_3", "k\n");
+    expect_in(out, "KeyUpdate", "k");
+    free(out);
+    out = interactive_session("-tls1_3 " RSA_CERT, "-tls1_3", "K\n");
+    cr_assert_geq(count(out, "KeyUpdate"), 2, "K requests an update back: %s", out);
+    free(out);
+}
+
+Test(tls13, post_handshake_auth)
+{
+    PT_REQUIRE_CAP("post-handshake-auth");
+    char *out = interactive_session("-tls1_3 -verify 1 -CAfile @PKI@/ca.pem " RSA_CERT,
+                                    "-tls1_3 -enable_pha -cert @PKI@/client.pem -key @PKI@/client.key", "c\n");
+    expect_in(out, "CertificateRequest", "c");
+    expect_in(out, ">>> TLS 1.3, Handshake [length", "client answered");
+    free(out);
+}
+
+Test(renegotiation, server_initiated_r)
+{
+    PT_REQUIRE_CAP("renegotiation");
+    char *out = interactive_session("-tls1_2 " RSA_CERT, "-tls1_2", "r\n");
+    expect_in(out, "HelloRequest", "r");
+    cr_assert_geq(count(out, ">>> TLS 1.2, Handshake [length"), 2, "a second handshake: %s", out);
+    free(out);
+}
+
+Test(renegotiation, www_reneg_page)
+{
+    PT_REQUIRE_CAP("renegotiation");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port, "printf 'GET /reneg HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT " -tls1_2 -ign_eof");
+    expect_in(out, "Renegotiation started", "GET /reneg");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(renegotiation, refused_commands_report_capability_error)
+{
+    if (pt_has_cap("renegotiation") && pt_has_cap("key-update")) cr_skip_test("backend can do both");
+    const char *cmd = pt_has_cap("renegotiation") ? "k\n" : "r\n";
+    const char *flags = pt_has_cap("renegotiation") ? "-tls1_3" : "-tls1_2";
+    if (!pt_has_cap(pt_has_cap("renegotiation") ? "tls1.3" : "tls1.2")) cr_skip_test("version not available");
+    char args[256];
+    snprintf(args, sizeof args, "%s " RSA_CERT, flags);
+    char *out = interactive_session(args, flags, cmd);
+    expect_in(out, "capability error", "refused command");
+    free(out);
+    /* -www's GET /reneg says so on the page instead of killing the connection. */
+    if (!pt_has_cap("renegotiation") && pt_has_cap("tls1.2")) {
+        pt_server s;
+        PT_START(&s, 0, "-www -tls1_2 " RSA_CERT);
+        pt_run(&out, 20, s.port, "printf 'GET /reneg HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT " -tls1_2 -ign_eof");
+        expect_in(out, "is not supported by backend", "GET /reneg");
+        expect_in(out, "</pre>", "the page is complete");
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
+Test(renegotiation, client_initiated_only_when_allowed)
+{
+    PT_REQUIRE_CAP("client-renegotiation");
+    for (int allowed = 0; allowed < 2; allowed++) {
+        pt_server s;
+        PT_START(&s, 0, "-tls1_2 %s " RSA_CERT, allowed ? "-client_renegotiation" : "");
+        char *out;
+        pt_run(&out, 20, s.port, "(printf 'R\\n'; sleep 2; printf 'after-reneg\\n'; sleep 1) | " S_CLIENT " -tls1_2");
+        int got = pt_server_wait_output(&s, "after-reneg", allowed ? 5000 : 1000);
+        cr_assert_eq(got, allowed, "client renegotiation %s: %s", allowed ? "allowed" : "refused", out);
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
+/* The keylog lines must equal the client's own: proof they are right. */
+static void keylog_matches(const char *version_flag)
+{
+    pt_server s;
+    PT_START(&s, 0, "-www %s -keylogfile keys.log " RSA_CERT, version_flag);
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char flags[400];
+    snprintf(flags, sizeof flags, "%s -keylogfile %s/client.log", version_flag, dir);
+    char *out = client(s.port, flags);
+    free(out);
+    pt_server_stop(&s);
+    char spath[300], cpath[300];
+    snprintf(spath, sizeof spath, "%s/keys.log", s.dir);
+    snprintf(cpath, sizeof cpath, "%s/client.log", dir);
+    struct stat st;
+    cr_assert_eq(stat(spath, &st), 0, "no keylog file");
+    cr_assert_eq(st.st_mode & 0777, 0600, "keylog mode %o", st.st_mode & 0777);
+    char *cmp;
+    pt_run(&cmp, 10, 0,
+           "grep -v '^#' %s | sort > %s/a; grep -v '^#' %s | sort > %s/b; test -s %s/a && cmp %s/a %s/b && echo SAME",
+           spath, dir, cpath, dir, dir, dir, dir);
+    expect_in(cmp, "SAME", "server keylog equals the client's");
+    free(cmp);
+}
+
+Test(keylog, tls12_lines_match_client)
+{
+    PT_REQUIRE_CAP("keylog");
+    PT_REQUIRE_CAP("tls1.2");
+    keylog_matches("-tls1_2");
+}
+
+Test(keylog, tls13_lines_match_client)
+{
+    PT_REQUIRE_CAP("keylog-tls1.3");
+    PT_REQUIRE_CAP("tls1.3");
+    keylog_matches("-tls1_3");
+}
+
+Test(export, keying_material_matches_client)
+{
+    PT_REQUIRE_CAP("export-keying");
+    pt_server s;
+    PT_START(&s, 0, "-www -keymatexport EXPERIMENTAL-pt -keymatexportlen 32 " RSA_CERT);
+    char *out = client(s.port, "-keymatexport EXPERIMENTAL-pt -keymatexportlen 32");
+    char *km = strstr(out, "Keying material: ");
+    cr_assert_not_null(km, "%s", out);
+    char want[100];
+    snprintf(want, sizeof want, "%.*s", 17 + 64, km);
+    cr_assert(pt_server_wait_output(&s, want, 5000), "server printed different keying material than %s", want);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(dh, anonymous_dh_nocert)
+{
+    PT_REQUIRE_CAP("anon-dh");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -nocert");
+    char *out = client(s.port, "-tls1_2 -cipher 'ADH-AES128-GCM-SHA256:@SECLEVEL=0'");
+    expect_in(out, "Cipher is ADH-AES128-GCM-SHA256", "anonymous DH");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(dh, dhparam_file_and_no_dhe)
+{
+    PT_REQUIRE_CAP("dhparam");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -dhparam @PKI@/dh.pem " RSA_CERT);
+    char *out = client(s.port, "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+    expect_in(out, "Server Temp Key: DH, 2048 bits", "-dhparam");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(dh, no_dhe_alone)
+{
+    PT_REQUIRE_CAP("no-dhe");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -no_dhe " RSA_CERT);
+    char *out = client(s.port, "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+    expect_not_in(out, PAGE, "-no_dhe");
+    free(out);
+    out = client(s.port, "-tls1_2");
+    expect_in(out, "Cipher is ECDHE", "-no_dhe keeps ECDHE");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(debug, trace_prints_handshake_messages)
+{
+    PT_REQUIRE_CAP("trace");
+    pt_server s;
+    PT_START(&s, 0, "-www -trace " RSA_CERT);
+    char *out = client(s.port, "");
+    free(out);
+    cr_assert(pt_server_wait_output(&s, "ClientHello", 5000), "no ClientHello in the -trace output");
+    pt_server_stop(&s);
+}
+
+Test(debug, state_reports_progress)
+{
+    PT_REQUIRE_CAP("state");
+    pt_server s;
+    PT_START(&s, 0, "-www -state " RSA_CERT);
+    char *out = client(s.port, "");
+    free(out);
+    char *err = pt_server_stderr(&s);
+    cr_assert(strstr(err, "SSL_accept") || strstr(err, "hello") || strstr(err, "HELLO"), "%s", err);
+    free(err);
+    pt_server_stop(&s);
+}
+
+Test(extensions, no_etm_and_no_ems)
+{
+    PT_REQUIRE_CAP("tls1.2");
+    int etm = pt_has_cap("no-etm"), ems = pt_has_cap("no-ems");
+    if (!etm && !ems) cr_skip_test("neither no-etm nor no-ems");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 %s %s " RSA_CERT, etm ? "-no_etm" : "", ems ? "-no_ems" : "");
+    char *out = client(s.port, "-tls1_2 -tlsextdebug -cipher ECDHE-RSA-AES128-SHA");
+    if (etm) expect_not_in(out, "encrypt-then-mac", "-no_etm");
+    if (ems) expect_in(out, "Extended master secret: no", "-no_ems");
+    free(out);
+    pt_server_stop(&s);
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT);
+    out = client(s.port, "-tls1_2 -tlsextdebug -cipher ECDHE-RSA-AES128-SHA");
+    if (etm) expect_in(out, "encrypt-then-mac", "ETM on by default");
+    if (ems) expect_in(out, "Extended master secret: yes", "EMS on by default");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(client_auth, no_ca_names)
+{
+    PT_REQUIRE_CAP("no-ca-names");
+    pt_server s;
+    PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem " RSA_CERT);
+    char *out = client(s.port, "");
+    expect_in(out, "Acceptable client certificate CA names\nCN = polytls test ca", "CA names by default");
+    free(out);
+    pt_server_stop(&s);
+    PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem -no_ca_names " RSA_CERT);
+    out = client(s.port, "");
+    expect_in(out, "No client certificate CA names sent", "-no_ca_names");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* Which tests prove each capability. A backend that claims a capability
+ * not listed here fails: a claim needs a proof. */
+Test(capabilities, every_claimed_capability_has_a_test)
+{
+    static const char *proven[] = {
+        "tls1.0", "tls1.1", "tls1.2", "tls1.3", "cert-der", "key-password", "cert-chain", "dual-cert", "sni-cert",
+        "client-verify", "verify-depth", "ca-path", "crl", "cipher-list", "cipher-string", "tls13-ciphersuites",
+        "groups", "sigalgs", "server-pref", "session-cache", "tickets", "num-tickets", "session-context", "alpn",
+        "npn", "ocsp-staple", "psk", "psk-tls1.3", "psk-hint", "early-data", "key-update", "post-handshake-auth",
+        "renegotiation", "client-renegotiation", "keylog", "keylog-tls1.3", "export-keying", "max-send-frag",
+        "record-padding", "anon-dh", "dhparam", "no-dhe", "trace", "state", "prioritize-chacha", "no-etm",
+        "no-ems", "no-ca-names", "id-prefix", "self-signed", "client-sigalgs"};
+    char *caps;
+    cr_assert_eq(pt_polytls(&caps, "backends"), 0);
+    char header[64];
+    snprintf(header, sizeof header, "%s: ", pt_backend());
+    char *p = strstr(caps, header);
+    cr_assert_not_null(p);
+    p = strchr(p, '\n');
+    while (p && p[1] == ' ') {
+        char name[64];
+        char verdict[8];
+        if (sscanf(p + 1, " %63s %7s", name, verdict) == 2 && strcmp(verdict, "yes") == 0) {
+            int found = 0;
+            for (size_t i = 0; i < sizeof proven / sizeof proven[0]; i++) found |= strcmp(proven[i], name) == 0;
+            cr_expect(found, "backend %s claims %s, which no test proves", pt_backend(), name);
+        }
+        p = strchr(p + 1, '\n');
+    }
+    free(caps);
+}
