@@ -303,3 +303,46 @@ Test(output, ephemeral_certificate_fingerprint_matches)
     free(err);
     pt_server_stop(&s);
 }
+
+Test(listening, accept_port_only_is_dual_stack)
+{
+    pt_server s;
+    PT_START(&s, 0, "-www -accept 0 " RSA_CERT);
+    char *out;
+    cr_assert_eq(pt_run(&out, 20, s.port, CURL " https://127.0.0.1:@PORT@/"), 0, "%s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(listening, ipv6_loopback)
+{
+    char *probe;
+    if (pt_run(&probe, 5, 0, "ip -6 addr show dev lo | grep -q '::1' && echo yes") != 0) {
+        free(probe);
+        cr_skip_test("no IPv6 loopback on this machine");
+    }
+    free(probe);
+    pt_server s;
+    PT_START(&s, 0, "-www -6 -accept [::1]:0 " RSA_CERT);
+    char *out;
+    cr_assert_eq(pt_run(&out, 20, s.port, CURL " 'https://[::1]:@PORT@/'"), 0, "%s", out);
+    cr_assert(strstr(out, "Client: [::1]:"), "%s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(listening, unix_socket)
+{
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    pt_bg srv;
+    pt_spawn(&srv, 0, "exec @BIN@ s_server -backend @BACKEND@ -unix %s/sock -www -naccept 1 " RSA_CERT " </dev/null", dir);
+    char *out;
+    int rc = pt_run(&out, 20, 0, "for i in $(seq 50); do [ -S %s/sock ] && break; sleep 0.1; done; " CURL
+                                 " --unix-socket %s/sock https://localhost/", dir, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "Protocol version: TLSv1"), "%s", out);
+    free(out);
+    cr_assert_eq(pt_spawn_wait(&srv, 5000, &out), 0, "%s", out);
+    free(out);
+}
