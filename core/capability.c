@@ -147,6 +147,9 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
     }
     if (c->psk && c->max_version >= PTLS_TLS1_3)
         refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
+    /* Refused capabilities first: a combination check below must not hide
+     * the real reason (e.g. -early_data on a backend without TLS 1.3). */
+    if (r.count) return PTLS_EXIT_CAPABILITY;
     if (c->early_data && c->max_version < PTLS_TLS1_3) {
         fprintf(out, "polytls s_server: -early_data needs TLS 1.3 enabled\n");
         return PTLS_EXIT_USAGE;

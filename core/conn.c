@@ -66,16 +66,11 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     c->t_accept_ms = c->t_last_ms = ptls_now_ms();
     c->io = (ptls_io){.ctx = c, .recv = io_recv, .send = io_send};
-    char err[512] = "";
-    c->tls = s->be->conn_new(s->tls_server, &c->io, err, sizeof err);
-    if (!c->tls) {
-        fprintf(stderr, "polytls: cannot create connection for %s: %s\n", peer, err);
-        free(c);
-        return NULL;
-    }
+    /* The backend's connection (tens of kB of buffers in some libraries) is
+     * created when the client first sends something: idle sockets cost
+     * almost nothing. */
     struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
     if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
-        s->be->conn_free(c->tls);
         free(c);
         return NULL;
     }
@@ -95,7 +90,8 @@ static void conn_destroy(ptls_conn *c)
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     if (c->file_fd >= 0) close(c->file_fd);
-    s->be->conn_free(c->tls);
+    if (c->tls) s->be->conn_free(c->tls);
+    s->closed_since_trim++;
     ptls_buf_free(&c->in);
     ptls_buf_free(&c->out);
     if (c->prev) c->prev->next = c->next;
@@ -163,7 +159,7 @@ void ptls_conn_finish(ptls_conn *c)
 static void report_failure(ptls_conn *c, const char *when, long r)
 {
     char text[512] = "";
-    c->srv->be->last_error(c->tls, text, sizeof text);
+    if (c->tls) c->srv->be->last_error(c->tls, text, sizeof text);
     if (!text[0]) snprintf(text, sizeof text, "%s", r == PTLS_CLOSED ? "peer closed the connection" : "error");
     fprintf(stderr, "polytls: %s %s failed: %s\n", c->peer, when, text);
 }
@@ -205,6 +201,24 @@ static int drive(ptls_conn *c)
     unsigned char buf[PTLS_CHUNK];
     /* Bounded so one busy client cannot monopolise the loop; if the bound is
      * hit, interest in writability brings us straight back. */
+    if (!c->tls) {
+        unsigned char peek;
+        ssize_t n = recv(c->fd, &peek, 1, MSG_PEEK);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
+        if (n <= 0) {
+            /* Connected and went away without a byte (port scanners, health
+             * checks): nothing to report. */
+            conn_destroy(c);
+            return -1;
+        }
+        char err[512] = "";
+        c->tls = be->conn_new(s->tls_server, &c->io, err, sizeof err);
+        if (!c->tls) {
+            fprintf(stderr, "polytls: %s: cannot create the TLS connection: %s\n", c->peer, err);
+            conn_destroy(c);
+            return -1;
+        }
+    }
     for (int round = 0; round < 64; round++) {
         if (c->state == CONN_HANDSHAKE) {
             int r = be->handshake(c->tls);

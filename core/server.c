@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -193,11 +194,8 @@ static void accept_all(ptls_server *s, int lfd)
                 int one = 1;
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             }
-            ptls_conn *c = ptls_conn_new(s, fd, peer);
-            if (!c)
-                close(fd);
-            else
-                ptls_conn_kick(c);
+            /* Driven when the client sends its first bytes (epoll). */
+            if (!ptls_conn_new(s, fd, peer)) close(fd);
         }
         if (s->o->naccept > 0 && s->stats.accepts >= s->o->naccept) stop_listening(s);
     }
@@ -321,6 +319,12 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
             last_tick = now;
             ptls_conn_timers(s, now);
             ptls_conn_reap(s);
+            /* After a burst of connections has gone, give the memory back:
+             * a test server's RSS should return to its baseline. */
+            if (s->closed_since_trim >= 16 && s->n_conns < 16) {
+                malloc_trim(0);
+                s->closed_since_trim = 0;
+            }
             if (s->accept_paused_until_ms && now >= s->accept_paused_until_ms) {
                 s->accept_paused_until_ms = 0;
                 set_listen_interest(s, EPOLLIN);

@@ -52,6 +52,7 @@ struct ptls_server {
     int64_t accept_paused_until_ms;
     ptls_conn *conns;
     ptls_conn *graveyard; /* destroyed connections awaiting free() */
+    long closed_since_trim; /* connections freed since memory was last returned */
     int n_conns;
     ptls_conn *current; /* most recent connection, target of stdin */
     int stdin_watched;

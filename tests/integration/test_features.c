@@ -204,15 +204,41 @@ Test(ciphers, prioritize_chacha)
 Test(groups, group_list_applied)
 {
     PT_REQUIRE_CAP("groups");
-    pt_server s;
-    PT_START(&s, 0, "-www " RSA_CERT " -groups P-384");
-    char *out = client(s.port, "");
-    expect_in(out, "Server Temp Key: ECDH, secp384r1", "-groups P-384");
-    free(out);
-    out = client(s.port, "-groups X25519");
-    expect_not_in(out, PAGE, "a client without P-384");
-    free(out);
-    pt_server_stop(&s);
+    /* Per version the backend has: the list is applied, or the backend
+     * refuses it up front (a capability error), never ignores it. */
+    static const struct {
+        const char *cap, *flag;
+    } v[] = {{"tls1.2", "-tls1_2"}, {"tls1.3", "-tls1_3"}};
+    int applied = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!pt_has_cap(v[i].cap)) continue;
+        char *err;
+        int rc = pt_polytls(&err, "s_server -backend @BACKEND@ -accept 127.0.0.1:0 %s -groups P-384 " RSA_CERT
+                                  " -naccept 1 </dev/null & p=$!; sleep 0.5; kill $p 2>/dev/null; wait $p",
+                            v[i].flag);
+        if (strstr(err, "capability error")) {
+            expect_in(err, "-groups", "refusal names the option");
+            free(err);
+            continue;
+        }
+        free(err);
+        (void)rc;
+        pt_server s;
+        PT_START(&s, 0, "-www %s " RSA_CERT " -groups P-384", v[i].flag);
+        char *out = client(s.port, v[i].flag);
+        expect_in(out, "Server Temp Key: ECDH, secp384r1", v[i].flag);
+        free(out);
+        /* An ECDHE-only client without P-384 (TLS 1.2 could otherwise fall
+         * back to a DHE or RSA suite, which is correct). */
+        char flags[200];
+        snprintf(flags, sizeof flags, "%s -groups X25519 -cipher ECDHE-RSA-AES128-GCM-SHA256", v[i].flag);
+        out = client(s.port, flags);
+        expect_not_in(out, PAGE, "a client without P-384");
+        free(out);
+        pt_server_stop(&s);
+        applied++;
+    }
+    cr_assert_gt(applied, 0, "-groups is claimed but refused for every version");
 }
 
 Test(groups, x25519_preferred_by_default)
@@ -380,19 +406,23 @@ Test(extensions, record_padding)
     pt_server_stop(&s);
 }
 
+/* PSK suites offered by the client: each library has some of them. */
+#define PSK_SUITES "'PSK-AES128-GCM-SHA256:PSK-CHACHA20-POLY1305:PSK-AES128-CBC-SHA256:DHE-PSK-AES256-GCM-SHA384'"
+
 Test(psk, tls12_psk_identity_checked)
 {
     PT_REQUIRE_CAP("psk");
     PT_REQUIRE_CAP("tls1.2");
     pt_server s;
     PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id");
-    char *out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
-    expect_in(out, "Cipher is PSK-AES128-GCM-SHA256", "PSK");
+    char *out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id -cipher " PSK_SUITES);
+    expect_in(out, PAGE, "PSK");
+    expect_in(out, "PSK_WITH_", "a PSK suite");
     free(out);
-    out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity wrong -cipher PSK-AES128-GCM-SHA256");
+    out = client(s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity wrong -cipher " PSK_SUITES);
     expect_not_in(out, PAGE, "wrong identity");
     free(out);
-    out = client(s.port, "-tls1_2 -psk 00000000000000000000000000000000 -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
+    out = client(s.port, "-tls1_2 -psk 00000000000000000000000000000000 -psk_identity pt-id -cipher " PSK_SUITES);
     expect_not_in(out, PAGE, "wrong key");
     free(out);
     pt_server_stop(&s);
@@ -415,7 +445,7 @@ Test(psk, hint_sent)
     PT_REQUIRE_CAP("psk-hint");
     pt_server s;
     PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -psk 0123456789abcdef -psk_identity pt-id -psk_hint pt-hint");
-    char *out = client(s.port, "-tls1_2 -debug -psk 0123456789abcdef -psk_identity pt-id -cipher PSK-AES128-GCM-SHA256");
+    char *out = client(s.port, "-tls1_2 -debug -psk 0123456789abcdef -psk_identity pt-id -cipher " PSK_SUITES);
     expect_in(out, "Received PSK identity hint 'pt-hint'", "-psk_hint");
     free(out);
     pt_server_stop(&s);
@@ -544,6 +574,27 @@ Test(renegotiation, client_initiated_only_when_allowed)
     }
 }
 
+Test(renegotiation, legacy_renegotiation_only_when_allowed)
+{
+    PT_REQUIRE_CAP("legacy-renegotiation");
+    PT_REQUIRE_CAP("client-renegotiation");
+    /* GnuTLS can renegotiate without RFC 5746 (%DISABLE_SAFE_RENEGOTIATION). */
+    for (int allowed = 0; allowed < 2; allowed++) {
+        pt_server s;
+        PT_START(&s, 0, "-www -tls1_2 -client_renegotiation %s " RSA_CERT, allowed ? "-legacy_renegotiation" : "");
+        char *out;
+        pt_run(&out, 20, s.port,
+               "gnutls-cli --insecure --rehandshake --priority 'NORMAL:-VERS-TLS1.3:%%DISABLE_SAFE_RENEGOTIATION' "
+               "-p @PORT@ 127.0.0.1");
+        if (allowed)
+            expect_in(out, "ReHandshake was completed", "-legacy_renegotiation");
+        else
+            expect_not_in(out, "ReHandshake was completed", "without -legacy_renegotiation");
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
 /* The keylog lines must equal the client's own: proof they are right. */
 static void keylog_matches(const char *version_flag)
 {
@@ -604,8 +655,10 @@ Test(dh, anonymous_dh_nocert)
     PT_REQUIRE_CAP("anon-dh");
     pt_server s;
     PT_START(&s, 0, "-www -tls1_2 -nocert");
-    char *out = client(s.port, "-tls1_2 -cipher 'ADH-AES128-GCM-SHA256:@SECLEVEL=0'");
-    expect_in(out, "Cipher is ADH-AES128-GCM-SHA256", "anonymous DH");
+    char *out = client(s.port, "-tls1_2 -cipher 'ADH-AES128-GCM-SHA256:ADH-AES256-GCM-SHA384:ADH-AES128-SHA:@SECLEVEL=0'");
+    expect_in(out, PAGE, "anonymous DH");
+    expect_in(out, "TLS_DH_anon_WITH_", "anonymous DH suite");
+    expect_in(out, "no peer certificate available", "no certificate");
     free(out);
     pt_server_stop(&s);
 }
@@ -704,7 +757,7 @@ Test(capabilities, every_claimed_capability_has_a_test)
         "client-verify", "verify-depth", "ca-path", "crl", "cipher-list", "cipher-string", "tls13-ciphersuites",
         "groups", "sigalgs", "server-pref", "session-cache", "tickets", "num-tickets", "session-context", "alpn",
         "npn", "ocsp-staple", "psk", "psk-tls1.3", "psk-hint", "early-data", "key-update", "post-handshake-auth",
-        "renegotiation", "client-renegotiation", "keylog", "keylog-tls1.3", "export-keying", "max-send-frag",
+        "renegotiation", "client-renegotiation", "legacy-renegotiation", "keylog", "keylog-tls1.3", "export-keying", "max-send-frag",
         "record-padding", "anon-dh", "dhparam", "no-dhe", "trace", "state", "prioritize-chacha", "no-etm",
         "no-ems", "no-ca-names", "id-prefix", "self-signed", "client-sigalgs"};
     char *caps;
