@@ -1,0 +1,346 @@
+/*
+ * Connections: the IO glue between Mbed TLS and the core's ptls_io, the
+ * per-connection callbacks (session cache, tickets, SNI, PSK) and the
+ * connection ops (handshake, read, write, renegotiation...).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/net_sockets.h> /* MBEDTLS_ERR_NET_* codes only */
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl_internal.h> /* renego_status values (installed, not public API) */
+
+#include "mbed_internal.h"
+
+/* Largest first record we buffer to inspect the ClientHello. */
+#define MBED_PEEK_MAX (5 + 16384 + 2048)
+
+/* --- IO glue --- */
+
+static int mbed_io_recv_code(long r)
+{
+    if (r > 0) return (int)r;
+    if (r == PTLS_WANT_READ) return MBEDTLS_ERR_SSL_WANT_READ;
+    if (r == PTLS_WANT_WRITE) return MBEDTLS_ERR_SSL_WANT_WRITE;
+    if (r == PTLS_CLOSED || r == 0) return 0; /* the library reports EOF */
+    return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* Buffers the first record; when it is complete, lets mbed_hello_apply()
+ * adjust this connection's config, then the bytes go to the library
+ * unchanged. Returns 0 when done, or a library WANT/ERR code. */
+static int mbed_peek_fill(mbed_conn *c)
+{
+    size_t want;
+    long r;
+
+    if (!c->peek) {
+        c->peek = malloc(MBED_PEEK_MAX);
+        if (!c->peek) return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        c->peek_cap = MBED_PEEK_MAX;
+    }
+    for (;;) {
+        want = 5;
+        if (c->peek_len >= 5) {
+            if (c->peek[0] != 22) break; /* not a handshake record: not ours to read */
+            want = 5 + ((size_t)c->peek[3] << 8 | c->peek[4]);
+            if (want > c->peek_cap) break;
+            if (c->peek_len >= want) {
+                mbed_hello_apply(c, c->peek, c->peek_len);
+                break;
+            }
+        }
+        r = c->io.recv(c->io.ctx, c->peek + c->peek_len, want - c->peek_len);
+        if (r > 0) {
+            c->peek_len += (size_t)r;
+            continue;
+        }
+        if (r == PTLS_WANT_READ) return MBEDTLS_ERR_SSL_WANT_READ;
+        if (c->peek_len == 0) return mbed_io_recv_code(r);
+        break; /* EOF or error mid-record: hand over what we have */
+    }
+    c->hello_done = 1;
+    return 0;
+}
+
+static int mbed_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    mbed_conn *c = ctx;
+    size_t n;
+    int r;
+
+    if (len > INT_MAX) len = INT_MAX;
+    if (!c->hello_done) {
+        r = mbed_peek_fill(c);
+        if (r != 0) return r;
+    }
+    if (c->peek) {
+        n = c->peek_len - c->peek_off;
+        if (n > len) n = len;
+        memcpy(buf, c->peek + c->peek_off, n);
+        c->peek_off += n;
+        if (c->peek_off >= c->peek_len) {
+            free(c->peek);
+            c->peek = NULL;
+        }
+        if (n > 0) return (int)n;
+    }
+    return mbed_io_recv_code(c->io.recv(c->io.ctx, buf, len));
+}
+
+static int mbed_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    mbed_conn *c = ctx;
+    long r;
+
+    if (len > INT_MAX) len = INT_MAX;
+    r = c->io.send(c->io.ctx, buf, len);
+    if (r > 0) return (int)r;
+    if (r == PTLS_WANT_WRITE) return MBEDTLS_ERR_SSL_WANT_WRITE;
+    if (r == PTLS_WANT_READ) return MBEDTLS_ERR_SSL_WANT_READ;
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+/* --- per-connection callbacks: "resumed" has no API, a hit is seen here --- */
+
+static int mbed_cache_get(void *ctx, mbedtls_ssl_session *session)
+{
+    mbed_conn *c = ctx;
+    int r = mbedtls_ssl_cache_get(&c->srv->cache, session);
+
+    if (r == 0) c->resumed = 1;
+    return r;
+}
+
+static int mbed_cache_set(void *ctx, const mbedtls_ssl_session *session)
+{
+    mbed_conn *c = ctx;
+
+    return mbedtls_ssl_cache_set(&c->srv->cache, session);
+}
+
+static int mbed_ticket_write(void *ctx, const mbedtls_ssl_session *session, unsigned char *start,
+                             const unsigned char *end, size_t *tlen, uint32_t *lifetime)
+{
+    mbed_conn *c = ctx;
+
+    return mbedtls_ssl_ticket_write(&c->srv->ticket, session, start, end, tlen, lifetime);
+}
+
+static int mbed_ticket_parse(void *ctx, mbedtls_ssl_session *session, unsigned char *buf, size_t len)
+{
+    mbed_conn *c = ctx;
+    int r = mbedtls_ssl_ticket_parse(&c->srv->ticket, session, buf, len);
+
+    if (r == 0) c->resumed = 1;
+    return r;
+}
+
+/* SNI: always records the name; with -cert2 the core's policy chooses. */
+static int mbed_sni_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char *name, size_t len)
+{
+    mbed_conn *c = ctx;
+    int choice;
+
+    if (len >= sizeof c->sni) len = sizeof c->sni - 1;
+    memcpy(c->sni, name, len);
+    c->sni[len] = '\0';
+    if (!c->srv->sni_cert2 || !mbed_host || !mbed_host->sni_select) return 0;
+    choice = mbed_host->sni_select(c->sni);
+    if (choice == PTLS_SNI_ALT)
+        return mbedtls_ssl_set_hs_own_cert(ssl, &c->srv->cert2.crt, &c->srv->cert2.pk);
+    if (choice == PTLS_SNI_REJECT) {
+        /* Non-zero makes the library send unrecognized_name, fatal. */
+        snprintf(c->err, sizeof c->err, "SNI: server name \"%.200s\" rejected (-servername_fatal)", c->sni);
+        return -1;
+    }
+    return 0;
+}
+
+static int mbed_psk_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char *id, size_t len)
+{
+    mbed_conn *c = ctx;
+    const mbed_server *s = c->srv;
+
+    if (len != strlen(s->psk_identity) || memcmp(id, s->psk_identity, len) != 0) {
+        snprintf(c->err, sizeof c->err, "PSK: unknown identity \"%.*s\"", (int)(len > 200 ? 200 : len),
+                 (const char *)id);
+        return -1; /* the library sends unknown_psk_identity */
+    }
+    return mbedtls_ssl_set_hs_psk(ssl, s->psk, s->psk_len);
+}
+
+/* --- ops --- */
+
+void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+{
+    mbed_server *s = server;
+    mbed_conn *c = calloc(1, sizeof *c);
+    int ret;
+
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->srv = s;
+    c->io = *io;
+    c->conf = s->conf; /* shallow copy, owns nothing (mbed_internal.h) */
+    c->verify_mode = s->verify_mode;
+    c->vnew = 1;
+    if (s->session_cache) mbedtls_ssl_conf_session_cache(&c->conf, c, mbed_cache_get, mbed_cache_set);
+    if (s->tickets) mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbed_ticket_write, mbed_ticket_parse, c);
+    mbedtls_ssl_conf_sni(&c->conf, mbed_sni_cb, c);
+    if (s->psk_len) mbedtls_ssl_conf_psk_cb(&c->conf, mbed_psk_cb, c);
+    mbedtls_ssl_conf_export_keys_ext_cb(&c->conf, mbed_export_keys_cb, c);
+
+    mbedtls_ssl_init(&c->ssl);
+    ret = mbedtls_ssl_setup(&c->ssl, &c->conf);
+    if (ret != 0) {
+        mbed_errf(err, errlen, ret, "mbedtls_ssl_setup");
+        mbedtls_ssl_free(&c->ssl);
+        free(c);
+        return NULL;
+    }
+    mbedtls_ssl_set_bio(&c->ssl, c, mbed_bio_send, mbed_bio_recv, NULL);
+    mbedtls_ssl_set_verify(&c->ssl, mbed_verify_cb, c);
+    return c;
+}
+
+/* Library return code -> PTLS status; remembers errors for last_error. */
+static int mbed_status(mbed_conn *c, int ret, int handshaking)
+{
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ) return PTLS_WANT_READ;
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) return PTLS_WANT_WRITE;
+    if (!handshaking && (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF))
+        return PTLS_CLOSED;
+    c->last_ret = ret;
+    return PTLS_ERROR;
+}
+
+int mbed_handshake(void *conn)
+{
+    mbed_conn *c = conn;
+    int ret = mbedtls_ssl_handshake(&c->ssl);
+
+    if (ret == 0) return PTLS_OK;
+    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)
+        /* The library fails without telling the client; OpenSSL sends
+         * handshake_failure in TLS 1.2. */
+        mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                       MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    return mbed_status(c, ret, 1);
+}
+
+/* Sends (the rest of) a pending HelloRequest. */
+static int mbed_reneg_flush(mbed_conn *c)
+{
+    int ret;
+
+    if (c->reneg != 1) return 0;
+    ret = mbedtls_ssl_renegotiate(&c->ssl);
+    if (ret == 0) c->reneg = 2;
+    return ret;
+}
+
+/* After the client's new handshake: close the gate again. */
+static void mbed_reneg_check(mbed_conn *c)
+{
+    if (c->reneg == 2 && c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER &&
+        c->ssl.renego_status == MBEDTLS_SSL_RENEGOTIATION_DONE) {
+        c->reneg = 0;
+        if (!c->srv->client_renegotiation) c->conf.disable_renegotiation = MBEDTLS_SSL_RENEGOTIATION_DISABLED;
+    }
+}
+
+long mbed_read(void *conn, unsigned char *buf, size_t len)
+{
+    mbed_conn *c = conn;
+    int ret = mbed_reneg_flush(c);
+
+    if (ret != 0) return mbed_status(c, ret, 0);
+    ret = mbedtls_ssl_read(&c->ssl, buf, len > INT_MAX ? INT_MAX : len);
+    mbed_reneg_check(c);
+    if (ret > 0) return ret;
+    if (ret == 0) return PTLS_CLOSED; /* transport EOF without close_notify */
+    return mbed_status(c, ret, 0);
+}
+
+long mbed_write(void *conn, const unsigned char *buf, size_t len)
+{
+    mbed_conn *c = conn;
+    /* A half-sent HelloRequest must go first: mbedtls_ssl_write() would
+     * flush it and report the caller's bytes as written. */
+    int ret = mbed_reneg_flush(c);
+
+    if (ret != 0) return mbed_status(c, ret, 0);
+    ret = mbedtls_ssl_write(&c->ssl, buf, len > INT_MAX ? INT_MAX : len);
+    mbed_reneg_check(c);
+    if (ret >= 0) return ret;
+    return mbed_status(c, ret, 0);
+}
+
+int mbed_shutdown(void *conn)
+{
+    mbed_conn *c = conn;
+    int ret = mbedtls_ssl_close_notify(&c->ssl);
+
+    if (ret == 0) return PTLS_OK;
+    return mbed_status(c, ret, 0);
+}
+
+size_t mbed_pending(void *conn)
+{
+    mbed_conn *c = conn;
+
+    return mbedtls_ssl_get_bytes_avail(&c->ssl);
+}
+
+int mbed_renegotiate(void *conn, int request_cert)
+{
+    mbed_conn *c = conn;
+    int ret;
+
+    if (c->srv->no_renegotiation) {
+        snprintf(c->err, sizeof c->err, "renegotiation is disabled (-no_renegotiation)");
+        return PTLS_ERROR;
+    }
+    if (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER || c->reneg) {
+        snprintf(c->err, sizeof c->err, "a handshake is already in progress");
+        return PTLS_ERROR;
+    }
+    if (c->ssl.secure_renegotiation != MBEDTLS_SSL_SECURE_RENEGOTIATION &&
+        c->conf.allow_legacy_renegotiation != MBEDTLS_SSL_LEGACY_ALLOW_RENEGOTIATION) {
+        snprintf(c->err, sizeof c->err,
+                 "the client does not support secure renegotiation (RFC 5746); see -legacy_renegotiation");
+        return PTLS_ERROR;
+    }
+    if (request_cert && c->conf.authmode == MBEDTLS_SSL_VERIFY_NONE) {
+        /* 'R': request (not require) a certificate, as s_server does. The
+         * connection's own config makes this possible between handshakes
+         * (mbedtls_ssl_set_hs_authmode only works inside one). */
+        c->conf.authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
+        c->verify_mode = PTLS_VERIFY_REQUEST;
+    }
+    c->conf.disable_renegotiation = MBEDTLS_SSL_RENEGOTIATION_ENABLED;
+    c->resumed = 0;
+    c->err[0] = '\0';
+    c->reneg = 1;
+    ret = mbed_reneg_flush(c);
+    if (ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) return PTLS_OK;
+    c->reneg = 0;
+    c->last_ret = ret;
+    return PTLS_ERROR;
+}
+
+void mbed_conn_free(void *conn)
+{
+    mbed_conn *c = conn;
+
+    if (!c) return;
+    mbedtls_ssl_free(&c->ssl);
+    free(c->peek);
+    mbedtls_platform_zeroize(c->master, sizeof c->master);
+    free(c);
+}

@@ -1,0 +1,538 @@
+/*
+ * The server context: turns the validated ptls_config into one
+ * mbedtls_ssl_config (see mbed_internal.h for why connections copy it), and
+ * refuses the values Mbed TLS 2.28 cannot apply.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/ecp.h>
+#include <mbedtls/md.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl_ciphersuites.h>
+
+#include "mbed_internal.h"
+
+/* --- value mapping shared by check_config and server_new --- */
+
+static int mbed_suite_enabled(int id)
+{
+    const int *l;
+
+    for (l = mbedtls_ssl_list_ciphersuites(); *l; l++)
+        if (*l == id) return 1;
+    return 0;
+}
+
+static int mbed_suite_is_dhe(int id)
+{
+    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+
+    return s && (s->key_exchange == MBEDTLS_KEY_EXCHANGE_DHE_RSA ||
+                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_DHE_PSK);
+}
+
+/* TLS SignatureScheme -> the hash Mbed TLS 2.28 can restrict (it has no
+ * per-algorithm list). Returns MBEDTLS_MD_NONE for schemes it cannot do
+ * in TLS 1.2 (RSA-PSS, EdDSA, DSA...). */
+int mbed_sigalg_hash(uint16_t id, int *is_rsa)
+{
+    int sig = id & 0xff;
+
+    if (sig != 1 && sig != 3) return MBEDTLS_MD_NONE; /* 1 rsa_pkcs1, 3 ecdsa */
+    *is_rsa = sig == 1;
+    switch (id >> 8) {
+    case 2:
+        return MBEDTLS_MD_SHA1;
+    case 3:
+        return MBEDTLS_MD_SHA224;
+    case 4:
+        return MBEDTLS_MD_SHA256;
+    case 5:
+        return MBEDTLS_MD_SHA384;
+    case 6:
+        return MBEDTLS_MD_SHA512;
+    default:
+        return MBEDTLS_MD_NONE;
+    }
+}
+
+static const char *mbed_suite_name(uint16_t id, char *buf, size_t len)
+{
+    const char *n = mbed_host && mbed_host->cipher_iana_name ? mbed_host->cipher_iana_name(id) : NULL;
+
+    if (n)
+        snprintf(buf, len, "%s (0x%04X)", n, id);
+    else
+        snprintf(buf, len, "0x%04X", id);
+    return buf;
+}
+
+int mbed_check_config(const ptls_config *cfg,
+                      void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
+{
+    char why[512], name[160];
+    int n = 0, i, rsa;
+
+#define MBED_REFUSE(opt, ...)                                                                                \
+    do {                                                                                                     \
+        snprintf(why, sizeof why, __VA_ARGS__);                                                              \
+        refuse(arg, opt, why);                                                                               \
+        n++;                                                                                                 \
+    } while (0)
+
+    if (cfg->max_version > PTLS_TLS1_2 || cfg->min_version > PTLS_TLS1_2)
+        MBED_REFUSE("-max_protocol", MBED_LIB " has no TLS 1.3 (highest version: TLS 1.2)");
+    if (cfg->min_version < PTLS_TLS1_0) MBED_REFUSE("-min_protocol", MBED_LIB " has no SSL 3.0");
+
+    if (cfg->cipher_string && cfg->n_cipher_ids < 0)
+        MBED_REFUSE("-cipher",
+                    MBED_LIB " takes only a list of suite names, not OpenSSL cipher-string keywords: %s",
+                    cfg->cipher_string);
+    for (i = 0; i < cfg->n_cipher_ids; i++) {
+        if (!mbed_suite_enabled(cfg->cipher_ids[i]))
+            MBED_REFUSE("-cipher", "%s is not available in " MBED_LIB " as built by Debian",
+                        mbed_suite_name(cfg->cipher_ids[i], name, sizeof name));
+    }
+    if (cfg->ciphersuites || cfg->n_tls13_ids > 0)
+        MBED_REFUSE("-ciphersuites", MBED_LIB " has no TLS 1.3 cipher suites");
+
+    for (i = 0; i < cfg->n_group_ids; i++) {
+        uint16_t g = cfg->group_ids[i];
+        if (g >= 0x0100 && g <= 0x01ff)
+            MBED_REFUSE("-groups", MBED_LIB " has no FFDHE groups (0x%04X); use -dhparam for DHE suites", g);
+        else if (!mbedtls_ecp_curve_info_from_tls_id(g))
+            MBED_REFUSE("-groups", "group 0x%04X is not supported by " MBED_LIB, g);
+    }
+    for (i = 0; i < cfg->n_sigalg_ids; i++) {
+        if (mbed_sigalg_hash(cfg->sigalg_ids[i], &rsa) == MBEDTLS_MD_NONE)
+            MBED_REFUSE("-sigalgs",
+                        "signature scheme 0x%04X is not possible with " MBED_LIB
+                        " (TLS 1.2 with RSA PKCS#1 v1.5 or ECDSA only: no RSA-PSS, no EdDSA)",
+                        cfg->sigalg_ids[i]);
+    }
+    if (cfg->n_client_sigalg_ids > 0 || cfg->client_sigalgs)
+        MBED_REFUSE("-client_sigalgs", MBED_LIB " has one hash list for the server's signature and the "
+                                                "CertificateRequest; use -sigalgs");
+
+    if (cfg->nocert && !cfg->psk)
+        MBED_REFUSE("-nocert", MBED_LIB " has no anonymous (aNULL) suites; -nocert works only with -psk");
+    if (cfg->psk && cfg->psk_len > MBEDTLS_PSK_MAX_LEN)
+        MBED_REFUSE("-psk", "the key is %zu bytes; " MBED_LIB " accepts at most %d (MBEDTLS_PSK_MAX_LEN)",
+                    cfg->psk_len, MBEDTLS_PSK_MAX_LEN);
+    if (cfg->psk_hint) MBED_REFUSE("-psk_hint", MBED_LIB " always sends an empty PSK identity hint");
+    if (cfg->psk_identity && strlen(cfg->psk_identity) >= 256)
+        MBED_REFUSE("-psk_identity", "identity longer than 255 bytes");
+
+    if (cfg->max_send_frag != 0 && cfg->max_send_frag != 512 && cfg->max_send_frag != 1024 &&
+        cfg->max_send_frag != 2048 && cfg->max_send_frag != 4096)
+        MBED_REFUSE("-max_send_frag",
+                    "%d: " MBED_LIB " can only limit records to 512, 1024, 2048 or 4096 bytes (max_frag_len)",
+                    cfg->max_send_frag);
+    if (cfg->record_padding) MBED_REFUSE("-record_padding", MBED_LIB " has no TLS 1.3 record padding");
+    if (cfg->early_data) MBED_REFUSE("-early_data", MBED_LIB " has no TLS 1.3 early data");
+    if (cfg->npn_wire) MBED_REFUSE("-nextprotoneg", MBED_LIB " has no NPN");
+    if (cfg->status_file) MBED_REFUSE("-status_file", MBED_LIB " has no OCSP stapling");
+    if (cfg->context) MBED_REFUSE("-context", MBED_LIB " has no session ID context");
+    if (cfg->id_prefix) MBED_REFUSE("-id_prefix", MBED_LIB " generates session IDs internally");
+    if (cfg->trace) MBED_REFUSE("-trace", MBED_LIB " has no protocol message trace");
+    if (cfg->state) MBED_REFUSE("-state", MBED_LIB " has no handshake state callback");
+    if (cfg->servername && !cfg->cert2.cert) {
+        /* -servername alone only changes logging in s_server: nothing for us. */
+    }
+#undef MBED_REFUSE
+    return n;
+}
+
+/* --- server_new --- */
+
+static int mbed_pk_kind(const mbedtls_pk_context *pk)
+{
+    mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
+
+    if (t == MBEDTLS_PK_RSA || t == MBEDTLS_PK_RSASSA_PSS) return 1;
+    if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA || t == MBEDTLS_PK_ECKEY_DH) return 2;
+    return 0;
+}
+
+/* conf_sig_hashes restricts hashes only, for RSA and ECDSA alike. A list
+ * that gives different hashes to the two algorithms can be applied exactly
+ * only when the algorithm missing hashes is not used at all: not for our
+ * own keys and, when a client certificate is requested, not in the
+ * CertificateRequest either. */
+static int mbed_apply_sigalgs(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
+{
+    unsigned rsa_set = 0, ec_set = 0, all;
+    int i, k = 0, is_rsa, h, need_rsa = 0, need_ec = 0;
+    const mbed_keypair *kps[3] = {&s->cert, &s->dcert, &s->cert2};
+
+    if (cfg->n_sigalg_ids <= 0) return 0;
+    for (i = 0; i < cfg->n_sigalg_ids; i++) {
+        h = mbed_sigalg_hash(cfg->sigalg_ids[i], &is_rsa);
+        if (h == MBEDTLS_MD_NONE) {
+            snprintf(err, errlen, "-sigalgs: scheme 0x%04X is not possible with " MBED_LIB,
+                     cfg->sigalg_ids[i]);
+            return -1;
+        }
+        if (is_rsa)
+            rsa_set |= 1u << h;
+        else
+            ec_set |= 1u << h;
+        /* Keep the user's order of first appearance of each hash. */
+        {
+            int j, dup = 0;
+            for (j = 0; j < k; j++)
+                if (s->hashes[j] == h) dup = 1;
+            if (!dup && k < (int)(sizeof s->hashes / sizeof s->hashes[0]) - 1) s->hashes[k++] = h;
+        }
+    }
+    s->hashes[k] = MBEDTLS_MD_NONE;
+    all = rsa_set | ec_set;
+    for (i = 0; i < 3; i++) {
+        if (!kps[i]->loaded) continue;
+        if (mbed_pk_kind(&kps[i]->pk) == 1) need_rsa = 1;
+        if (mbed_pk_kind(&kps[i]->pk) == 2) need_ec = 1;
+    }
+    if (cfg->verify_mode != PTLS_VERIFY_NONE) need_rsa = need_ec = 1;
+    if ((need_rsa && rsa_set != all) || (need_ec && ec_set != all)) {
+        snprintf(err, errlen,
+                 "-sigalgs %s: " MBED_LIB " can restrict only the hash, for RSA and ECDSA alike; give both "
+                 "algorithms the same hashes (e.g. RSA+SHA256:ECDSA+SHA256)%s",
+                 cfg->sigalgs ? cfg->sigalgs : "",
+                 cfg->verify_mode != PTLS_VERIFY_NONE ? " (client verification sends the list for both)"
+                                                      : "");
+        return -1;
+    }
+    mbedtls_ssl_conf_sig_hashes(&s->conf, s->hashes);
+    return 0;
+}
+
+static int mbed_apply_ciphers(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
+{
+    char name[160];
+    const int *l;
+    int i;
+
+    s->n_suites = 0;
+    if (cfg->n_cipher_ids > 0) {
+        for (i = 0; i < cfg->n_cipher_ids && s->n_suites < PTLS_MAX_CIPHERS; i++) {
+            if (!mbed_suite_enabled(cfg->cipher_ids[i])) {
+                snprintf(err, errlen, "-cipher: %s is not available in " MBED_LIB,
+                         mbed_suite_name(cfg->cipher_ids[i], name, sizeof name));
+                return -1;
+            }
+            if (cfg->no_dhe && mbed_suite_is_dhe(cfg->cipher_ids[i])) continue;
+            s->suites[s->n_suites++] = cfg->cipher_ids[i];
+        }
+    } else {
+        for (l = mbedtls_ssl_list_ciphersuites(); *l && s->n_suites < PTLS_MAX_CIPHERS; l++) {
+            if (cfg->no_dhe && mbed_suite_is_dhe(*l)) continue;
+            s->suites[s->n_suites++] = *l;
+        }
+    }
+    s->suites[s->n_suites] = 0;
+    if (s->n_suites == 0) {
+        snprintf(err, errlen, "-cipher%s: no cipher suite left to offer", cfg->no_dhe ? " with -no_dhe" : "");
+        return -1;
+    }
+    mbedtls_ssl_conf_ciphersuites(&s->conf, s->suites);
+    return 0;
+}
+
+static int mbed_apply_groups(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
+{
+    /* The library's default order puts P-521 first and it picks by its own
+     * order: X25519 first like the other backends. */
+    static const mbedtls_ecp_group_id dflt[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1,
+                                                MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_SECP521R1};
+    int i;
+
+    s->n_curves = 0;
+    if (cfg->n_group_ids > 0) {
+        for (i = 0; i < cfg->n_group_ids && i < 39; i++) {
+            const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(cfg->group_ids[i]);
+            if (!ci) {
+                snprintf(err, errlen, "-groups: group 0x%04X is not supported by " MBED_LIB,
+                         cfg->group_ids[i]);
+                return -1;
+            }
+            s->curves[s->n_curves++] = ci->grp_id;
+        }
+    } else {
+        for (i = 0; i < (int)(sizeof dflt / sizeof dflt[0]); i++)
+            s->curves[s->n_curves++] = dflt[i];
+    }
+    s->curves[s->n_curves] = MBEDTLS_ECP_DP_NONE;
+    mbedtls_ssl_conf_curves(&s->conf, s->curves);
+    return 0;
+}
+
+static int mbed_apply_verify(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
+{
+    int ret;
+
+    s->verify_mode = cfg->verify_mode;
+    s->verify_depth = cfg->verify_depth;
+    s->crl_check = cfg->crl_check || cfg->crl_check_all;
+    s->crl_check_all = cfg->crl_check_all;
+    /* OPTIONAL accepts invalid certificates: mbed_verify_cb makes a sent but
+     * invalid certificate fatal for REQUEST. */
+    mbedtls_ssl_conf_authmode(&s->conf, cfg->verify_mode == PTLS_VERIFY_REQUIRE ? MBEDTLS_SSL_VERIFY_REQUIRED
+                                        : cfg->verify_mode == PTLS_VERIFY_REQUEST
+                                            ? MBEDTLS_SSL_VERIFY_OPTIONAL
+                                            : MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_cert_req_ca_list(&s->conf, cfg->no_ca_names ? MBEDTLS_SSL_CERT_REQ_CA_LIST_DISABLED
+                                                                 : MBEDTLS_SSL_CERT_REQ_CA_LIST_ENABLED);
+    if (cfg->ca_file) {
+        ret = mbedtls_x509_crt_parse_file(&s->ca, cfg->ca_file);
+        if (ret < 0) {
+            mbed_errf(err, errlen, ret, "-CAfile: cannot load %s", cfg->ca_file);
+            return -1;
+        }
+        if (ret > 0) {
+            snprintf(err, errlen, "-CAfile: %d certificate(s) in %s failed to parse", ret, cfg->ca_file);
+            return -1;
+        }
+        s->have_ca = 1;
+    }
+    if (cfg->ca_path) {
+        /* Loads every certificate file in the directory (OpenSSL reads only
+         * the hash-named ones, lazily); files that are not certificates
+         * (CRLs, keys) are skipped: ret > 0 counts them. */
+        ret = mbedtls_x509_crt_parse_path(&s->ca, cfg->ca_path);
+        if (ret < 0) {
+            mbed_errf(err, errlen, ret, "-CApath: cannot read %s", cfg->ca_path);
+            return -1;
+        }
+        s->have_ca = s->ca.raw.p != NULL;
+    }
+    if (cfg->crl_file) {
+        ret = mbedtls_x509_crl_parse_file(&s->crl, cfg->crl_file);
+        if (ret != 0) {
+            mbed_errf(err, errlen, ret, "-CRL: cannot load %s", cfg->crl_file);
+            return -1;
+        }
+        s->have_crl = 1;
+    }
+    if (s->crl_check && cfg->ca_path && mbed_load_crl_dir(&s->crl, cfg->ca_path) > 0) s->have_crl = 1;
+    /* Like OpenSSL, a CRL is consulted only with -crl_check/-crl_check_all. */
+    if (s->have_ca) mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca, s->crl_check && s->have_crl ? &s->crl : NULL);
+    return 0;
+}
+
+static int mbed_apply_sessions(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
+{
+    int ret;
+
+    s->session_cache = cfg->session_cache;
+    s->tickets = cfg->tickets;
+    if (s->session_cache) {
+        /* s_server's OpenSSL defaults: 7200 s lifetime. */
+        mbedtls_ssl_cache_set_timeout(&s->cache, 7200);
+        mbedtls_ssl_cache_set_max_entries(&s->cache, 1024);
+    }
+    mbedtls_ssl_conf_session_tickets(&s->conf, cfg->tickets ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                                                            : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+    if (cfg->tickets) {
+        ret = mbedtls_ssl_ticket_setup(&s->ticket, mbed_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 7200);
+        if (ret != 0) {
+            mbed_errf(err, errlen, ret, "session tickets: mbedtls_ssl_ticket_setup");
+            return -1;
+        }
+    }
+    /* The callbacks themselves are set per connection (mbed_conn.c) so that
+     * a cache or ticket hit marks that connection as resumed. */
+    return 0;
+}
+
+static int mbed_mfl_code(int n)
+{
+    switch (n) {
+    case 512:
+        return MBEDTLS_SSL_MAX_FRAG_LEN_512;
+    case 1024:
+        return MBEDTLS_SSL_MAX_FRAG_LEN_1024;
+    case 2048:
+        return MBEDTLS_SSL_MAX_FRAG_LEN_2048;
+    case 4096:
+        return MBEDTLS_SSL_MAX_FRAG_LEN_4096;
+    default:
+        return -1;
+    }
+}
+
+void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
+{
+    mbed_server *s = calloc(1, sizeof *s);
+    int ret, code;
+
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    mbedtls_ssl_config_init(&s->conf);
+    mbedtls_x509_crt_init(&s->ca);
+    mbedtls_x509_crl_init(&s->crl);
+    mbedtls_dhm_init(&s->dhm);
+    mbedtls_ssl_cache_init(&s->cache);
+    mbedtls_ssl_ticket_init(&s->ticket);
+
+    ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0) {
+        mbed_errf(err, errlen, ret, "mbedtls_ssl_config_defaults");
+        goto fail;
+    }
+    mbedtls_ssl_conf_rng(&s->conf, mbed_rng, NULL);
+
+    /* Versions: both ends always, the library's minimum is TLS 1.0. */
+    if (cfg->min_version < PTLS_TLS1_0 || cfg->max_version > PTLS_TLS1_2 ||
+        cfg->min_version > cfg->max_version) {
+        snprintf(err, errlen, "protocol versions 0x%04X-0x%04X: " MBED_LIB " supports TLS 1.0 to TLS 1.2",
+                 cfg->min_version, cfg->max_version);
+        goto fail;
+    }
+    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->min_version & 0xff);
+    mbedtls_ssl_conf_max_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->max_version & 0xff);
+
+    /* Identity. */
+    if (!cfg->nocert) {
+        if (!cfg->cert.cert) {
+            snprintf(err, errlen, "-cert: no certificate given");
+            goto fail;
+        }
+        if (mbed_load_keypair(&s->cert, &cfg->cert, "-cert", err, errlen) != 0) goto fail;
+        ret = mbedtls_ssl_conf_own_cert(&s->conf, &s->cert.crt, &s->cert.pk);
+        if (ret != 0) {
+            mbed_errf(err, errlen, ret, "-cert %s", cfg->cert.cert);
+            goto fail;
+        }
+        if (cfg->dcert.cert) {
+            /* Several own certs: the library picks by the suite's key type. */
+            if (mbed_load_keypair(&s->dcert, &cfg->dcert, "-dcert", err, errlen) != 0) goto fail;
+            ret = mbedtls_ssl_conf_own_cert(&s->conf, &s->dcert.crt, &s->dcert.pk);
+            if (ret != 0) {
+                mbed_errf(err, errlen, ret, "-dcert %s", cfg->dcert.cert);
+                goto fail;
+            }
+        }
+        if (cfg->cert2.cert) {
+            if (mbed_load_keypair(&s->cert2, &cfg->cert2, "-cert2", err, errlen) != 0) goto fail;
+            s->sni_cert2 = 1;
+        }
+    } else if (!cfg->psk) {
+        snprintf(err, errlen, "-nocert: " MBED_LIB " has no anonymous suites (use it with -psk)");
+        goto fail;
+    }
+
+    if (mbed_apply_ciphers(s, cfg, err, errlen) != 0) goto fail;
+    if (mbed_apply_groups(s, cfg, err, errlen) != 0) goto fail;
+    if (mbed_apply_sigalgs(s, cfg, err, errlen) != 0) goto fail;
+    if (cfg->n_client_sigalg_ids > 0) {
+        snprintf(err, errlen, "-client_sigalgs: not possible with " MBED_LIB);
+        goto fail;
+    }
+    s->server_pref = cfg->server_pref;
+    s->prioritize_chacha = cfg->prioritize_chacha;
+
+    if (mbed_apply_verify(s, cfg, err, errlen) != 0) goto fail;
+
+    if (cfg->dhparam) {
+        ret = mbedtls_dhm_parse_dhmfile(&s->dhm, cfg->dhparam);
+        if (ret == 0) ret = mbedtls_ssl_conf_dh_param_ctx(&s->conf, &s->dhm);
+        if (ret != 0) {
+            mbed_errf(err, errlen, ret, "-dhparam: cannot load DH parameters from %s", cfg->dhparam);
+            goto fail;
+        }
+    }
+    /* Otherwise the library's RFC 3526 2048-bit group serves DHE suites. */
+
+    if (mbed_apply_sessions(s, cfg, err, errlen) != 0) goto fail;
+
+    s->alpn = cfg->alpn_wire != NULL && cfg->alpn_wire_len > 0;
+    s->keylog = cfg->keylog;
+
+    if (cfg->psk) {
+        if (cfg->psk_len > sizeof s->psk || cfg->psk_len == 0) {
+            snprintf(err, errlen, "-psk: key of %zu bytes; " MBED_LIB " accepts 1 to %d", cfg->psk_len,
+                     MBEDTLS_PSK_MAX_LEN);
+            goto fail;
+        }
+        if (cfg->psk_hint) {
+            snprintf(err, errlen, "-psk_hint: " MBED_LIB " always sends an empty hint");
+            goto fail;
+        }
+        memcpy(s->psk, cfg->psk, cfg->psk_len);
+        s->psk_len = cfg->psk_len;
+        /* s_server's default identity. */
+        snprintf(s->psk_identity, sizeof s->psk_identity, "%s",
+                 cfg->psk_identity ? cfg->psk_identity : "Client_identity");
+    }
+
+    /* Renegotiation: a client-initiated one is accepted only when allowed;
+     * connections open the gate themselves around a server-initiated one. */
+    s->no_renegotiation = cfg->no_renegotiation;
+    s->client_renegotiation = cfg->client_renegotiation && !cfg->no_renegotiation;
+    mbedtls_ssl_conf_renegotiation(&s->conf, s->client_renegotiation ? MBEDTLS_SSL_RENEGOTIATION_ENABLED
+                                                                     : MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+    mbedtls_ssl_conf_legacy_renegotiation(&s->conf, cfg->legacy_renegotiation
+                                                        ? MBEDTLS_SSL_LEGACY_ALLOW_RENEGOTIATION
+                                                        : MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION);
+    /* OpenSSL waits for the client forever after a HelloRequest. */
+    mbedtls_ssl_conf_renegotiation_enforced(&s->conf, MBEDTLS_SSL_RENEGOTIATION_NOT_ENFORCED);
+
+    if (cfg->max_send_frag) {
+        code = mbed_mfl_code(cfg->max_send_frag);
+        if (code < 0 || mbedtls_ssl_conf_max_frag_len(&s->conf, (unsigned char)code) != 0) {
+            snprintf(err, errlen, "-max_send_frag %d: " MBED_LIB " accepts 512, 1024, 2048 or 4096",
+                     cfg->max_send_frag);
+            goto fail;
+        }
+    }
+    mbedtls_ssl_conf_encrypt_then_mac(&s->conf,
+                                      cfg->no_etm ? MBEDTLS_SSL_ETM_DISABLED : MBEDTLS_SSL_ETM_ENABLED);
+    mbedtls_ssl_conf_extended_master_secret(&s->conf, cfg->no_ems ? MBEDTLS_SSL_EXTENDED_MS_DISABLED
+                                                                  : MBEDTLS_SSL_EXTENDED_MS_ENABLED);
+
+    /* Settings this library cannot apply: refused by check_config and the
+     * capability table already; never silently skipped. */
+    if (cfg->context || cfg->id_prefix || cfg->npn_wire || cfg->status_file || cfg->trace || cfg->state ||
+        cfg->early_data || cfg->record_padding || cfg->ciphersuites || cfg->n_tls13_ids > 0) {
+        snprintf(err, errlen,
+                 "a TLS 1.3-only or OpenSSL-only setting was given; " MBED_LIB " cannot apply it "
+                 "(see `polytls backends`)");
+        goto fail;
+    }
+    return s;
+
+fail:
+    mbed_server_free(s);
+    return NULL;
+}
+
+static void mbed_keypair_free(mbed_keypair *kp)
+{
+    if (!kp->loaded) return;
+    mbedtls_x509_crt_free(&kp->crt);
+    mbedtls_pk_free(&kp->pk);
+    kp->loaded = 0;
+}
+
+void mbed_server_free(void *server)
+{
+    mbed_server *s = server;
+
+    if (!s) return;
+    mbedtls_ssl_config_free(&s->conf);
+    mbed_keypair_free(&s->cert);
+    mbed_keypair_free(&s->dcert);
+    mbed_keypair_free(&s->cert2);
+    mbedtls_x509_crt_free(&s->ca);
+    mbedtls_x509_crl_free(&s->crl);
+    mbedtls_dhm_free(&s->dhm);
+    mbedtls_ssl_cache_free(&s->cache);
+    mbedtls_ssl_ticket_free(&s->ticket);
+    mbedtls_platform_zeroize(s->psk, sizeof s->psk);
+    free(s);
+}

@@ -1,0 +1,248 @@
+/*
+ * Reading the first ClientHello as it passes through our receive hook,
+ * before Mbed TLS parses it, to make the per-connection decisions Mbed TLS
+ * 2.28 has no callback for:
+ *  - client cipher order (-serverpref off): the library always picks in the
+ *    order of its own list (MBEDTLS_SSL_SRV_RESPECT_CLIENT_PREFERENCE is a
+ *    build option, off in Debian), so the connection's list becomes the
+ *    client's suites, in the client's order, filtered by the allowed ones;
+ *    the same for curves;
+ *  - -prioritize_chacha with server order: ChaCha20 suites move first when
+ *    the client's first suite is one (OpenSSL's rule);
+ *  - ALPN: the library's conf_alpn_protocols picks in server order and
+ *    aborts on no overlap; the core's policy (host->alpn_select) decides
+ *    instead, and the connection's list becomes its single answer.
+ * Only the initial handshake is in the clear: a renegotiation keeps the
+ * decisions of the first ClientHello.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/ecp.h>
+#include <mbedtls/ssl_ciphersuites.h>
+
+#include "mbed_internal.h"
+
+typedef struct mbed_hello {
+    const unsigned char *suites; /* 2-byte ids */
+    size_t suites_len;
+    const unsigned char *alpn; /* protocol_name_list, without its length */
+    size_t alpn_len;
+    const unsigned char *groups; /* 2-byte ids */
+    size_t groups_len;
+    int has_alpn;
+} mbed_hello;
+
+static int mbed_hello_parse(const unsigned char *p, size_t len, mbed_hello *h)
+{
+    size_t off = 0, n, ext_end;
+
+    memset(h, 0, sizeof *h);
+    /* client_version, random */
+    if (len < 34) return -1;
+    off = 34;
+    /* session_id */
+    if (off + 1 > len) return -1;
+    n = p[off];
+    off += 1 + n;
+    /* cipher_suites */
+    if (off + 2 > len) return -1;
+    n = (size_t)p[off] << 8 | p[off + 1];
+    off += 2;
+    if (off + n > len || n % 2) return -1;
+    h->suites = p + off;
+    h->suites_len = n;
+    off += n;
+    /* compression_methods */
+    if (off + 1 > len) return -1;
+    n = p[off];
+    off += 1 + n;
+    if (off > len) return -1;
+    if (off + 2 > len) return 0; /* no extensions */
+    n = (size_t)p[off] << 8 | p[off + 1];
+    off += 2;
+    ext_end = off + n;
+    if (ext_end > len) return -1;
+    while (off + 4 <= ext_end) {
+        unsigned type = (unsigned)p[off] << 8 | p[off + 1];
+        size_t elen = (size_t)p[off + 2] << 8 | p[off + 3];
+        const unsigned char *e = p + off + 4;
+        off += 4;
+        if (off + elen > ext_end) return -1;
+        if (type == 16 && elen >= 2) { /* application_layer_protocol_negotiation */
+            size_t l = (size_t)e[0] << 8 | e[1];
+            if (l + 2 <= elen) {
+                h->alpn = e + 2;
+                h->alpn_len = l;
+                h->has_alpn = 1;
+            }
+        } else if (type == 10 && elen >= 2) { /* supported_groups */
+            size_t l = (size_t)e[0] << 8 | e[1];
+            if (l + 2 <= elen) {
+                h->groups = e + 2;
+                h->groups_len = l & ~(size_t)1;
+            }
+        }
+        off += elen;
+    }
+    return 0;
+}
+
+static int mbed_is_chacha(int id)
+{
+    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+
+    return id == 0x1303 /* TLS_CHACHA20_POLY1305_SHA256 */ ||
+           (s && s->cipher == MBEDTLS_CIPHER_CHACHA20_POLY1305);
+}
+
+/* The client's first suite as OpenSSL sees it: unknown ids (GREASE,
+ * SCSVs) are dropped from its list, TLS 1.3 suites are not. */
+static int mbed_first_suite(const mbed_hello *h)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < h->suites_len; i += 2) {
+        int id = h->suites[i] << 8 | h->suites[i + 1];
+        if ((id >= 0x1301 && id <= 0x1305) || mbedtls_ssl_ciphersuite_from_id(id)) return id;
+    }
+    return 0;
+}
+
+/* Whether the client's supported_groups meets the server's curve list.
+ * The library matches ECDHE suites against every curve it knows, not
+ * against conf_curves, and then fails in ServerKeyExchange ("no ciphersuites
+ * in common") instead of choosing a shared non-EC suite. */
+static int mbed_common_curve(const mbed_conn *c, const mbed_hello *h)
+{
+    size_t i;
+    int j;
+
+    if (!h->groups) return 1; /* no extension: the library's own rules apply */
+    for (i = 0; i + 1 < h->groups_len; i += 2) {
+        const mbedtls_ecp_curve_info *ci =
+            mbedtls_ecp_curve_info_from_tls_id(h->groups[i] << 8 | h->groups[i + 1]);
+        if (!ci) continue;
+        for (j = 0; j < c->srv->n_curves; j++)
+            if (c->srv->curves[j] == ci->grp_id) return 1;
+    }
+    return 0;
+}
+
+static int mbed_is_ecdhe(int id)
+{
+    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+
+    return s && (s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA ||
+                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA ||
+                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_PSK);
+}
+
+static void mbed_hello_suites(mbed_conn *c, const mbed_hello *h)
+{
+    const mbed_server *s = c->srv;
+    int ecdhe = mbed_common_curve(c, h);
+    int chacha_first = s->server_pref && s->prioritize_chacha && mbed_is_chacha(mbed_first_suite(h));
+    size_t i;
+    int j, pass, n = 0;
+
+    if (!s->server_pref) {
+        for (i = 0; i + 1 < h->suites_len && n < PTLS_MAX_CIPHERS; i += 2) {
+            int id = h->suites[i] << 8 | h->suites[i + 1];
+            if (!ecdhe && mbed_is_ecdhe(id)) continue;
+            for (j = 0; j < s->n_suites; j++)
+                if (s->suites[j] == id) {
+                    c->suites[n++] = id;
+                    break;
+                }
+        }
+    } else {
+        /* Server order; with -prioritize_chacha and a client that prefers
+         * ChaCha20, the ChaCha20 suites first. */
+        for (pass = 0; pass < 2; pass++)
+            for (j = 0; j < s->n_suites; j++) {
+                int id = s->suites[j];
+                if (chacha_first && mbed_is_chacha(id) != (pass == 0)) continue;
+                if (!chacha_first && pass == 1) continue;
+                if (!ecdhe && mbed_is_ecdhe(id)) continue;
+                c->suites[n++] = id;
+            }
+    }
+    c->suites[n] = 0;
+    mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
+}
+
+static void mbed_hello_curves(mbed_conn *c, const mbed_hello *h)
+{
+    const mbed_server *s = c->srv;
+    size_t i;
+    int j, n = 0;
+
+    if (s->server_pref || !h->groups) return;
+    for (i = 0; i + 1 < h->groups_len && n < 39; i += 2) {
+        const mbedtls_ecp_curve_info *ci =
+            mbedtls_ecp_curve_info_from_tls_id(h->groups[i] << 8 | h->groups[i + 1]);
+        if (!ci) continue;
+        for (j = 0; j < s->n_curves; j++)
+            if (s->curves[j] == ci->grp_id) {
+                c->curves[n++] = ci->grp_id;
+                break;
+            }
+    }
+    c->curves[n] = MBEDTLS_ECP_DP_NONE;
+    mbedtls_ssl_conf_curves(&c->conf, c->curves);
+}
+
+/* Returns -1 when the core refuses the client's ALPN offer. */
+static int mbed_hello_alpn(mbed_conn *c, const mbed_hello *h)
+{
+    const unsigned char *out = NULL;
+    unsigned char outlen = 0;
+    int r;
+
+    if (!c->srv->alpn || !h->has_alpn || !mbed_host || !mbed_host->alpn_select) return 0;
+    r = mbed_host->alpn_select(h->alpn, h->alpn_len, &out, &outlen);
+    if (r == 1 && out && outlen > 0) {
+        memcpy(c->alpn_proto, out, outlen);
+        c->alpn_proto[outlen] = '\0';
+    } else if (r < 0) {
+        /* Refuse: a protocol the client did not offer makes the library
+         * send the fatal no_application_protocol alert, as OpenSSL does. */
+        size_t i;
+        int k;
+        for (k = 0; k < 1000; k++) {
+            int clash = 0;
+            snprintf(c->alpn_proto, sizeof c->alpn_proto, "polytls-refused-%d", k);
+            for (i = 0; i < h->alpn_len;) {
+                size_t l = h->alpn[i];
+                if (i + 1 + l <= h->alpn_len && l == strlen(c->alpn_proto) &&
+                    memcmp(h->alpn + i + 1, c->alpn_proto, l) == 0)
+                    clash = 1;
+                i += 1 + l;
+            }
+            if (!clash) break;
+        }
+        snprintf(c->err, sizeof c->err, "ALPN: no protocol acceptable to the server in the client's offer");
+    } else {
+        return 0; /* no overlap: continue without ALPN (s_server behaviour) */
+    }
+    c->alpn_list[0] = c->alpn_proto;
+    c->alpn_list[1] = NULL;
+    mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn_list);
+    return 0;
+}
+
+int mbed_hello_apply(mbed_conn *c, const unsigned char *rec, size_t len)
+{
+    mbed_hello h;
+    size_t hl;
+
+    /* rec is one TLS record: header (5) + handshake header (4) + body. */
+    if (len < 9 || rec[0] != 22 || rec[5] != 1) return 0;
+    hl = (size_t)rec[6] << 16 | (size_t)rec[7] << 8 | rec[8];
+    if (9 + hl > len) return 0; /* fragmented: the library rejects it anyway */
+    if (mbed_hello_parse(rec + 9, hl, &h) != 0) return 0;
+    mbed_hello_suites(c, &h);
+    mbed_hello_curves(c, &h);
+    return mbed_hello_alpn(c, &h);
+}

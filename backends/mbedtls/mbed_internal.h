@@ -1,0 +1,157 @@
+/*
+ * Private declarations of the Mbed TLS 2.28 backend (prefix mbed_).
+ *
+ * Design: one mbedtls_ssl_config per server holds everything that is the
+ * same for every connection (certificates, CA, DH, versions...). Each
+ * connection takes a shallow struct copy of it (mbed_conn.conf) so that
+ * the per-connection decisions this library only lets us make on a config
+ * (cipher order taken from the ClientHello, ALPN chosen by the core, the
+ * authmode of a renegotiation, whether a renegotiation is accepted) and the
+ * callback contexts (which connection a cache hit or exported key belongs
+ * to) can be set without touching the shared config. The copy owns
+ * nothing: it is never passed to mbedtls_ssl_config_free().
+ */
+#ifndef POLYTLS_MBED_INTERNAL_H
+#define POLYTLS_MBED_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/dhm.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "polytls/backend.h"
+
+#define MBED_LIB "Mbed TLS 2.28.3"
+
+/* Set by global_init: the core's services and the process-wide RNG. */
+extern const ptls_host *mbed_host;
+int mbed_rng(void *ctx, unsigned char *out, size_t len);
+
+/* Formats "what: library error text (-0xNNNN)" into err. */
+void mbed_errf(char *err, size_t errlen, int ret, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+typedef struct mbed_keypair {
+    mbedtls_x509_crt crt; /* leaf first, then the -cert_chain certificates */
+    mbedtls_pk_context pk;
+    int loaded;
+} mbed_keypair;
+
+typedef struct mbed_server {
+    mbedtls_ssl_config conf;
+    mbed_keypair cert, dcert, cert2;
+    mbedtls_x509_crt ca;
+    mbedtls_x509_crl crl;
+    int have_ca, have_crl;
+    mbedtls_dhm_context dhm;
+    mbedtls_ssl_cache_context cache;
+    mbedtls_ssl_ticket_context ticket;
+
+    /* Allowed suites in the server's order, 0-terminated. */
+    int suites[PTLS_MAX_CIPHERS + 1];
+    int n_suites;
+    /* Allowed curves in the server's order, MBEDTLS_ECP_DP_NONE-terminated. */
+    mbedtls_ecp_group_id curves[40];
+    int n_curves;
+    int hashes[16];
+
+    /* Policy copied from the configuration (the config is not ours). */
+    int verify_mode;
+    int verify_depth;
+    int crl_check, crl_check_all;
+    int server_pref, prioritize_chacha;
+    int session_cache, tickets;
+    int keylog;
+    int alpn;      /* -alpn given: the core chooses */
+    int sni_cert2; /* -cert2 given: the core chooses */
+    int no_renegotiation, client_renegotiation;
+    unsigned char psk[MBEDTLS_PSK_MAX_LEN];
+    size_t psk_len;
+    char psk_identity[256];
+} mbed_server;
+
+typedef struct mbed_conn {
+    mbed_server *srv;
+    mbedtls_ssl_config conf; /* shallow per-connection copy of srv->conf */
+    mbedtls_ssl_context ssl;
+    ptls_io io;
+
+    /* ClientHello peek: the first record is buffered here, inspected, then
+     * handed to the library unchanged. */
+    unsigned char *peek;
+    size_t peek_len, peek_off, peek_cap;
+    int hello_done;
+    int suites[PTLS_MAX_CIPHERS + 1];
+    mbedtls_ecp_group_id curves[40];
+    char alpn_proto[256];
+    const char *alpn_list[2];
+
+    int resumed;
+    char sni[256];
+
+    /* Client verification. */
+    int verify_mode; /* effective mode: raised to REQUEST by 'R' */
+    uint32_t vflags; /* flags accumulated over the chain being verified */
+    int vnew;        /* the next callback starts a new chain */
+    char vtext[128]; /* our reason for a check the library does not make */
+
+    /* From the export-keys callback: for keying material export. */
+    unsigned char master[48];
+    unsigned char randoms[64]; /* client_random || server_random */
+    mbedtls_tls_prf_types prf;
+    int have_keys;
+
+    /* Renegotiation: 0 none, 1 HelloRequest not yet flushed, 2 waiting for
+     * the client's new handshake to finish. */
+    int reneg;
+
+    int last_ret;
+    char err[256];
+} mbed_conn;
+
+/* mbed_context.c */
+int mbed_check_config(const ptls_config *cfg,
+                      void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
+void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen);
+void mbed_server_free(void *server);
+int mbed_sigalg_hash(uint16_t id, int *is_rsa);
+
+/* mbed_load.c: files */
+int mbed_load_keypair(mbed_keypair *kp, const ptls_keypair *src, const char *what, char *err, size_t errlen);
+int mbed_load_crl_dir(mbedtls_x509_crl *crl, const char *dir);
+
+/* mbed_hello.c: reading the ClientHello as it passes */
+int mbed_hello_apply(mbed_conn *c, const unsigned char *rec, size_t len);
+
+/* mbed_verify.c */
+int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+
+/* mbed_conn.c */
+void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);
+int mbed_handshake(void *conn);
+long mbed_read(void *conn, unsigned char *buf, size_t len);
+long mbed_write(void *conn, const unsigned char *buf, size_t len);
+int mbed_shutdown(void *conn);
+size_t mbed_pending(void *conn);
+void mbed_conn_free(void *conn);
+int mbed_renegotiate(void *conn, int request_cert);
+
+/* mbed_info.c */
+void mbed_get_info(void *conn, ptls_conn_info *info);
+void mbed_last_error(void *conn, char *buf, size_t len);
+int mbed_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
+int mbed_export_keys_cb(void *ctx, const unsigned char *ms, const unsigned char *kb, size_t maclen,
+                        size_t keylen, size_t ivlen, const unsigned char client_random[32],
+                        const unsigned char server_random[32], mbedtls_tls_prf_types prf);
+
+/* mbed_selfsigned.c */
+int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);
+
+#endif
