@@ -1,0 +1,236 @@
+/*
+ * The wolfSSL 5.5.4 backend: ops table, capabilities, process setup and the
+ * configuration checks that depend on option values.
+ *
+ * Capabilities describe the Debian bookworm build (libwolfssl35, configured
+ * --enable-distro): read /usr/include/wolfssl/options.h for what is in.
+ */
+#include "wssl_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const ptls_host *wssl_host;
+int wssl_conn_index;
+
+#define WSSL_LIB "wolfSSL 5.5.4 (Debian)"
+
+static const char *const wssl_caps[PTLS_CAP__COUNT] = {
+    [PTLS_CAP_TLS1_0] = WSSL_LIB " is built without TLS 1.0 (setting it succeeds but handshakes fail)",
+    [PTLS_CAP_TLS1_1] = PTLS_SUPPORTED,
+    [PTLS_CAP_TLS1_2] = PTLS_SUPPORTED,
+    [PTLS_CAP_TLS1_3] = PTLS_SUPPORTED,
+    [PTLS_CAP_DTLS] = "DTLS with the wolfSSL backend is not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_CERT_DER] = PTLS_SUPPORTED,
+    [PTLS_CAP_KEY_PASSWORD] = PTLS_SUPPORTED,
+    [PTLS_CAP_CERT_CHAIN] = PTLS_SUPPORTED,
+    [PTLS_CAP_DUAL_CERT] = WSSL_LIB ": a second key type replaces the first in a wolfSSL context",
+    [PTLS_CAP_SNI_CERT] = PTLS_SUPPORTED,
+    [PTLS_CAP_CLIENT_VERIFY] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_DEPTH] = PTLS_SUPPORTED,
+    [PTLS_CAP_CA_PATH] = PTLS_SUPPORTED,
+    [PTLS_CAP_CRL] = PTLS_SUPPORTED,
+    [PTLS_CAP_CIPHER_LIST] = PTLS_SUPPORTED,
+    [PTLS_CAP_CIPHER_STRING] = WSSL_LIB " parses only some OpenSSL cipher-string keywords, differently; "
+                                        "refused for determinism: list suite names",
+    [PTLS_CAP_TLS13_CIPHERSUITES] = PTLS_SUPPORTED,
+    [PTLS_CAP_GROUPS] = PTLS_SUPPORTED,
+    [PTLS_CAP_SIGALGS] = WSSL_LIB " cannot restrict the server's own signature algorithm: its sigalgs list "
+                                  "only governs client certificates (see client-sigalgs)",
+    [PTLS_CAP_SERVER_PREF] = PTLS_SUPPORTED,
+    [PTLS_CAP_SESSION_CACHE] = PTLS_SUPPORTED,
+    [PTLS_CAP_TICKETS] = PTLS_SUPPORTED,
+    [PTLS_CAP_NUM_TICKETS] = PTLS_SUPPORTED,
+    [PTLS_CAP_SESSION_CONTEXT] = PTLS_SUPPORTED,
+    [PTLS_CAP_ALPN] = PTLS_SUPPORTED,
+    [PTLS_CAP_NPN] = WSSL_LIB " has only a stub for NPN",
+    [PTLS_CAP_OCSP_STAPLE] = PTLS_SUPPORTED,
+    [PTLS_CAP_SERVERINFO] = WSSL_LIB " has no serverinfo / custom extension API",
+    [PTLS_CAP_PSK] = PTLS_SUPPORTED,
+    [PTLS_CAP_PSK_TLS13] = PTLS_SUPPORTED,
+    [PTLS_CAP_PSK_HINT] = PTLS_SUPPORTED,
+    [PTLS_CAP_SRP] = WSSL_LIB " has no SRP in TLS (wolfCrypt SRP only)",
+    [PTLS_CAP_EARLY_DATA] = WSSL_LIB " is built without WOLFSSL_EARLY_DATA",
+    [PTLS_CAP_KEY_UPDATE] = PTLS_SUPPORTED,
+    [PTLS_CAP_POST_HANDSHAKE_AUTH] = PTLS_SUPPORTED,
+    [PTLS_CAP_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
+    [PTLS_CAP_CLIENT_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
+    [PTLS_CAP_LEGACY_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
+    [PTLS_CAP_KEYLOG] = PTLS_SUPPORTED,
+    [PTLS_CAP_KEYLOG_TLS13] = WSSL_LIB " is built without HAVE_SECRET_CALLBACK: TLS 1.3 secrets cannot be "
+                                       "read",
+    [PTLS_CAP_EXPORT_KEYING] = PTLS_SUPPORTED,
+    [PTLS_CAP_MAX_SEND_FRAG] = WSSL_LIB " has no API to cap the send fragment (only the client-side max "
+                                        "fragment extension)",
+    [PTLS_CAP_RECORD_PADDING] = WSSL_LIB " has no TLS 1.3 record padding",
+    [PTLS_CAP_ANON_DH] = PTLS_SUPPORTED,
+    [PTLS_CAP_DHPARAM] = PTLS_SUPPORTED,
+    [PTLS_CAP_NO_DHE] = PTLS_SUPPORTED,
+    [PTLS_CAP_SRTP] = WSSL_LIB " is built without SRTP",
+    [PTLS_CAP_TRACE] = WSSL_LIB " is built without debug logging and its message callback misses "
+                                "messages (no ClientHello, little for TLS 1.3)",
+    [PTLS_CAP_STATE] = WSSL_LIB "'s info callback reports only part of the handshake states",
+    [PTLS_CAP_PRIORITIZE_CHACHA] = WSSL_LIB " has no ChaCha20 prioritisation option",
+    [PTLS_CAP_NO_ETM] = WSSL_LIB ": disabling encrypt-then-MAC could not be verified to take effect",
+    [PTLS_CAP_NO_EMS] = WSSL_LIB " keeps negotiating extended master secret after "
+                                 "wolfSSL_(CTX_)DisableExtendedMasterSecret (tested)",
+    [PTLS_CAP_NO_CA_NAMES] = WSSL_LIB " sends no CA names in CertificateRequest even when given a list, so "
+                                      "the default cannot match s_server",
+    [PTLS_CAP_ID_PREFIX] = WSSL_LIB " has no session ID generation callback",
+    [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
+    [PTLS_CAP_CLIENT_SIGALGS] = WSSL_LIB " applies its sigalgs list to the TLS 1.2 CertificateRequest only, "
+                                         "not to TLS 1.3",
+};
+
+static const char *wssl_library_version(void)
+{
+    static char buf[64];
+
+    snprintf(buf, sizeof(buf), "wolfSSL %s", wolfSSL_lib_version());
+    return buf;
+}
+
+static int wssl_global_init(const ptls_host *host, char *err, size_t errlen)
+{
+    wssl_host = host;
+    if (wolfSSL_Init() != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "wolfSSL_Init failed");
+        return -1;
+    }
+    wssl_conn_index = wolfSSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    if (wssl_conn_index < 0) {
+        wssl_set_err(err, errlen, "wolfSSL_get_ex_new_index failed");
+        wolfSSL_Cleanup();
+        return -1;
+    }
+    return 0;
+}
+
+static void wssl_global_cleanup(void)
+{
+    wolfSSL_Cleanup();
+}
+
+/* Refusals that depend on values, reported before anything is loaded. */
+static int wssl_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
+{
+    char why[160];
+    int n = 0, i;
+
+    if (cfg->keylog && cfg->max_version >= PTLS_TLS1_3) {
+        refuse(arg, "-keylogfile",
+               "-keylogfile with TLS 1.3: this wolfSSL build has no secret callback; add -tls1_2 or "
+               "-max_protocol TLSv1.2");
+        n++;
+    }
+    if (cfg->min_version < PTLS_TLS1_1) {
+        refuse(arg, "-min_protocol", WSSL_LIB " is built without TLS 1.0");
+        n++;
+    }
+    for (i = 0; wssl_host != NULL && i < cfg->n_cipher_ids; i++) {
+        const char *name = wssl_host->cipher_iana_name(cfg->cipher_ids[i]);
+        if (name == NULL || !wssl_cipher_known(name)) {
+            snprintf(why, sizeof(why), "suite %s (0x%04x) is not available in " WSSL_LIB, name ? name : "?",
+                     cfg->cipher_ids[i]);
+            refuse(arg, "-cipher", why);
+            n++;
+        }
+    }
+    for (i = 0; wssl_host != NULL && i < cfg->n_tls13_ids; i++) {
+        const char *name = wssl_host->cipher_iana_name(cfg->tls13_ids[i]);
+        if (name == NULL || !wssl_cipher_known(name)) {
+            snprintf(why, sizeof(why), "suite %s (0x%04x) is not available in " WSSL_LIB, name ? name : "?",
+                     cfg->tls13_ids[i]);
+            refuse(arg, "-ciphersuites", why);
+            n++;
+        }
+    }
+    for (i = 0; i < cfg->n_group_ids; i++) {
+        if (!wssl_group_supported(cfg->group_ids[i])) {
+            snprintf(why, sizeof(why),
+                     "group 0x%04x is not available in " WSSL_LIB
+                     " (X25519, X448, P-256, P-384, P-521, ffdhe2048, ffdhe3072)",
+                     cfg->group_ids[i]);
+            refuse(arg, "-groups", why);
+            n++;
+        }
+    }
+    /* Tested against openssl s_client: the curve mask that
+     * set1_curves_list stores is not honoured by TLS 1.2 ECDHE (a P-384-only
+     * list still negotiates P-256), and lists mixing X25519 with NIST
+     * curves make it pick a curve the client did not offer. TLS 1.3 key
+     * shares follow the list exactly. */
+    if (cfg->n_group_ids > 0 && cfg->min_version <= PTLS_TLS1_2) {
+        refuse(arg, "-groups",
+               WSSL_LIB " does not restrict TLS 1.2 ECDHE curves to the list; with -groups use -tls1_3 "
+                        "(or -min_protocol TLSv1.3)");
+        n++;
+    }
+    if (cfg->n_group_ids > 10) {
+        refuse(arg, "-groups", WSSL_LIB " takes at most 10 groups");
+        n++;
+    }
+    if (cfg->n_sigalg_ids > 0) {
+        refuse(arg, "-sigalgs", WSSL_LIB " cannot restrict the server's own signature algorithm");
+        n++;
+    }
+    for (i = 0; i < cfg->n_client_sigalg_ids; i++) {
+        if (wssl_sigalg_name(cfg->client_sigalg_ids[i]) == NULL) {
+            snprintf(why, sizeof(why),
+                     "signature scheme 0x%04x cannot be set in " WSSL_LIB
+                     " (rsa_pss_pss_* and legacy schemes are not addressable)",
+                     cfg->client_sigalg_ids[i]);
+            refuse(arg, "-client_sigalgs", why);
+            n++;
+        }
+    }
+    if (cfg->dhparam != NULL && cfg->no_dhe) {
+        refuse(arg, "-dhparam", "conflicts with -no_dhe");
+        n++;
+    }
+    if (cfg->nocert && cfg->psk == NULL && cfg->no_dhe) {
+        refuse(arg, "-nocert", "anonymous DH needs DH parameters, which -no_dhe removes");
+        n++;
+    }
+    if (cfg->context != NULL && strlen(cfg->context) > 32) {
+        refuse(arg, "-context", "a session ID context is at most 32 bytes");
+        n++;
+    }
+    return n;
+}
+
+static const ptls_backend wssl_backend = {
+    .abi = PTLS_BACKEND_ABI,
+    .name = "wolfssl",
+    .prefix = "wssl",
+    .cap_count = PTLS_CAP__COUNT,
+    .caps = wssl_caps,
+    .library_version = wssl_library_version,
+    .global_init = wssl_global_init,
+    .global_cleanup = wssl_global_cleanup,
+    .check_config = wssl_check_config,
+    .server_new = wssl_server_new,
+    .server_free = wssl_server_free,
+    .conn_new = wssl_conn_new,
+    .handshake = wssl_handshake,
+    .read = wssl_read,
+    .write = wssl_write,
+    .shutdown = wssl_shutdown,
+    .pending = wssl_pending,
+    .get_info = wssl_get_info,
+    .last_error = wssl_last_error,
+    .conn_free = wssl_conn_free,
+    .renegotiate = NULL, /* no HAVE_SECURE_RENEGOTIATION in this build */
+    .key_update = wssl_key_update,
+    .request_client_cert = wssl_request_client_cert,
+    .export_keying_material = wssl_export_keying_material,
+    .make_selfsigned = wssl_make_selfsigned,
+};
+
+__attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);
+
+__attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void)
+{
+    return &wssl_backend;
+}

@@ -1,0 +1,224 @@
+/*
+ * Connection ops and the IO glue: wolfSSL reads and writes ciphertext only
+ * through the core's ptls_io callbacks (wolfSSL_SSLSetIORecv/Send), never
+ * through a socket of its own.
+ */
+#include "wssl_internal.h"
+
+#include <wolfssl/error-ssl.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int wssl_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
+{
+    wssl_conn *c = ctx;
+    long n;
+
+    (void)ssl;
+    n = c->io.recv(c->io.ctx, (unsigned char *)buf, (size_t)sz);
+    if (n > 0) return (int)n;
+    switch (n) {
+    case PTLS_WANT_READ:
+    case PTLS_WANT_WRITE:
+        return WOLFSSL_CBIO_ERR_WANT_READ;
+    case PTLS_CLOSED:
+        return WOLFSSL_CBIO_ERR_CONN_CLOSE;
+    default:
+        return WOLFSSL_CBIO_ERR_GENERAL;
+    }
+}
+
+static int wssl_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
+{
+    wssl_conn *c = ctx;
+    long n;
+
+    (void)ssl;
+    n = c->io.send(c->io.ctx, (const unsigned char *)buf, (size_t)sz);
+    if (n > 0) return (int)n;
+    switch (n) {
+    case PTLS_WANT_READ:
+    case PTLS_WANT_WRITE:
+        return WOLFSSL_CBIO_ERR_WANT_WRITE;
+    case PTLS_CLOSED:
+        return WOLFSSL_CBIO_ERR_CONN_CLOSE;
+    default:
+        return WOLFSSL_CBIO_ERR_GENERAL;
+    }
+}
+
+void *wssl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+{
+    wssl_server *srv = server;
+    wssl_conn *c = calloc(1, sizeof(*c));
+
+    if (c == NULL) {
+        wssl_set_err(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->srv = srv;
+    c->io = *io;
+    c->ssl = wolfSSL_new(srv->ctx);
+    if (c->ssl == NULL) {
+        wssl_set_err(err, errlen, "wolfSSL_new failed");
+        free(c);
+        return NULL;
+    }
+    if (wssl_apply_conn_lists(c->ssl, srv) != 0) {
+        wssl_set_err(err, errlen, "applying -groups/-sigalgs to the connection failed");
+        wolfSSL_free(c->ssl);
+        free(c);
+        return NULL;
+    }
+    wolfSSL_set_ex_data(c->ssl, wssl_conn_index, c);
+    wolfSSL_SSLSetIORecv(c->ssl, wssl_io_recv);
+    wolfSSL_SSLSetIOSend(c->ssl, wssl_io_send);
+    wolfSSL_SetIOReadCtx(c->ssl, c);
+    wolfSSL_SetIOWriteCtx(c->ssl, c);
+    /* Keylog (TLS 1.2 only): wolfSSL frees the randoms and the master
+     * secret at the end of the handshake unless asked to keep them. */
+    if (srv->keylog) wolfSSL_KeepArrays(c->ssl);
+    return c;
+}
+
+/* Maps a failed wolfSSL call to a ptls status, remembering the error. */
+static int wssl_status(wssl_conn *c, int ret)
+{
+    int e = wolfSSL_get_error(c->ssl, ret);
+
+    switch (e) {
+    case WOLFSSL_ERROR_WANT_READ:
+        return PTLS_WANT_READ;
+    case WOLFSSL_ERROR_WANT_WRITE:
+        return PTLS_WANT_WRITE;
+    case WOLFSSL_ERROR_ZERO_RETURN: /* close_notify received */
+    case SOCKET_PEER_CLOSED_E:      /* EOF from the transport */
+        return PTLS_CLOSED;
+    default:
+        c->last_err = e != 0 ? e : ret;
+        return PTLS_ERROR;
+    }
+}
+
+/* NSS key log for TLS 1.2: CLIENT_RANDOM <client random> <master secret>.
+ * This build has no secret callback, so the values are read back after the
+ * handshake from the arrays kept by wolfSSL_KeepArrays. */
+static void wssl_emit_keylog(wssl_conn *c)
+{
+    unsigned char *ms = NULL, *sr = NULL, *cr = NULL;
+    unsigned int mslen = 0, srlen = 0, crlen = 0;
+
+    if (wolfSSL_version(c->ssl) <= TLS1_2_VERSION &&
+        wolfSSL_get_keys(c->ssl, &ms, &mslen, &sr, &srlen, &cr, &crlen) == WOLFSSL_SUCCESS && cr != NULL &&
+        crlen == 32 && ms != NULL && mslen > 0)
+        wssl_host->keylog("CLIENT_RANDOM", cr, ms, mslen);
+    wolfSSL_FreeArrays(c->ssl);
+}
+
+int wssl_handshake(void *conn)
+{
+    wssl_conn *c = conn;
+    int ret = wolfSSL_accept(c->ssl);
+
+    if (ret != WOLFSSL_SUCCESS) {
+        int st = wssl_status(c, ret);
+        return st == PTLS_CLOSED ? PTLS_ERROR : st;
+    }
+    if (c->alpn_refused) return PTLS_ERROR;
+    if (!c->handshake_done) {
+        c->handshake_done = 1;
+        if (c->srv->keylog) wssl_emit_keylog(c);
+    }
+    return PTLS_OK;
+}
+
+long wssl_read(void *conn, unsigned char *buf, size_t len)
+{
+    wssl_conn *c = conn;
+    int ret = wolfSSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+
+    if (ret > 0) return ret;
+    return wssl_status(c, ret);
+}
+
+long wssl_write(void *conn, const unsigned char *buf, size_t len)
+{
+    wssl_conn *c = conn;
+    int ret = wolfSSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+
+    if (ret > 0) return ret;
+    return wssl_status(c, ret);
+}
+
+int wssl_shutdown(void *conn)
+{
+    wssl_conn *c = conn;
+    int ret = wolfSSL_shutdown(c->ssl);
+
+    /* SHUTDOWN_NOT_DONE: our close_notify is out, the peer's is not in;
+     * that is all the core asks for. */
+    if (ret == WOLFSSL_SUCCESS || ret == WOLFSSL_SHUTDOWN_NOT_DONE) return PTLS_OK;
+    ret = wssl_status(c, ret);
+    return ret == PTLS_CLOSED ? PTLS_OK : ret;
+}
+
+size_t wssl_pending(void *conn)
+{
+    wssl_conn *c = conn;
+    int n = wolfSSL_pending(c->ssl);
+
+    return n > 0 ? (size_t)n : 0;
+}
+
+void wssl_conn_free(void *conn)
+{
+    wssl_conn *c = conn;
+
+    if (c == NULL) return;
+    wolfSSL_free(c->ssl);
+    free(c);
+}
+
+int wssl_key_update(void *conn, int request_peer_update)
+{
+    wssl_conn *c = conn;
+    int ret;
+
+    /* wolfSSL 5.5.4 has no way to choose the request flag: its KeyUpdate
+     * says update_requested unless one of its own requests is still
+     * unanswered. 'K' is therefore exact; 'k' also makes the peer update. */
+    if (!request_peer_update)
+        wssl_host->log("wolfSSL 5.5.4 cannot send update_not_requested: the peer is asked to update too");
+    ret = wolfSSL_update_keys(c->ssl);
+    if (ret == WOLFSSL_SUCCESS || ret == WOLFSSL_ERROR_WANT_WRITE) return PTLS_OK;
+    c->last_err = ret;
+    return PTLS_ERROR;
+}
+
+/* TLS 1.3 post-handshake authentication. The client must have offered
+ * post_handshake_auth; the certificate is then verified per -verify/-Verify
+ * when it arrives during read(). */
+int wssl_request_client_cert(void *conn)
+{
+    wssl_conn *c = conn;
+    int ret;
+
+    if (c->srv->verify_mode == PTLS_VERIFY_NONE) wolfSSL_set_verify(c->ssl, WOLFSSL_VERIFY_PEER, NULL);
+    ret = wolfSSL_request_certificate(c->ssl);
+    if (ret == WOLFSSL_SUCCESS || ret == WOLFSSL_ERROR_WANT_WRITE) return PTLS_OK;
+    c->last_err = ret;
+    return PTLS_ERROR;
+}
+
+int wssl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len)
+{
+    wssl_conn *c = conn;
+    int ret = wolfSSL_export_keying_material(c->ssl, out, len, label, strlen(label), NULL, 0, 0);
+
+    if (ret == WOLFSSL_SUCCESS) return PTLS_OK;
+    c->last_err = ret;
+    return PTLS_ERROR;
+}

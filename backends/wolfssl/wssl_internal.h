@@ -1,0 +1,105 @@
+/*
+ * Private declarations shared by the files of the wolfSSL backend.
+ *
+ * Only native wolfSSL_* / wc_* names are used: the OpenSSL compatibility
+ * macros of wolfSSL can point at functions this Debian build does not export,
+ * and no OpenSSL header may ever be included here (symbol clash, see
+ * shared/reference/backends.md).
+ */
+#ifndef WSSL_INTERNAL_H
+#define WSSL_INTERNAL_H
+
+/* options.h must come first: it carries the feature macros the library was
+ * built with, and ssl.h changes shape depending on them. */
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include <stddef.h>
+
+#include "polytls/backend.h"
+
+/* The core's services, kept from global_init(). */
+extern const ptls_host *wssl_host;
+/* wolfSSL ex_data slot holding the wssl_conn of a WOLFSSL. */
+extern int wssl_conn_index;
+
+/* One server: the main context and, with -cert2, the context whose keypair
+ * is switched to by the SNI callback (wolfSSL keeps the keypair in the
+ * context; wolfSSL_set_SSL_CTX moves a connection to another one). */
+typedef struct wssl_server {
+    WOLFSSL_CTX *ctx;
+    WOLFSSL_CTX *ctx2;
+    int verify_mode;
+    int keylog;
+    int alpn;            /* cfg->alpn_wire set: ask host->alpn_select */
+    int sni;             /* cfg->cert2.cert set: ask host->sni_select */
+    int status_file_set; /* for the OCSP-specific error hint */
+    unsigned char *ocsp; /* DER OCSP response to staple, NULL if none */
+    size_t ocsp_len;
+    unsigned char *psk; /* copy of cfg->psk */
+    size_t psk_len;
+    char *psk_identity;
+    /* -groups / -sigalgs in wolfSSL's syntax, applied per connection too */
+    char curves[256];
+    int group_ids[32];
+    int n_groups;
+    int tls13; /* max_version allows TLS 1.3 */
+    int no_etm, no_ems;
+    char sigalgs[512];
+    /* complete cipher list of ctx2 (see wssl_apply_ciphers) */
+    char list2[8192];
+} wssl_server;
+
+typedef struct wssl_conn {
+    WOLFSSL *ssl;
+    wssl_server *srv;
+    ptls_io io;
+    int last_err;        /* wolfSSL error code of the last failure, 0 none */
+    char last_text[256]; /* our own text when the failure is not the library's */
+    int handshake_done;
+    int alpn_refused; /* host->alpn_select returned -1 */
+    int sni_alt;      /* switched to the -cert2 context */
+} wssl_conn;
+
+/* wssl_context.c */
+void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen);
+void wssl_server_free(void *server);
+
+/* wssl_lists.c: translation of the core's IANA ids into wolfSSL lists. */
+int wssl_cipher_known(const char *iana_name);
+int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, size_t keeplen, char *err,
+                       size_t errlen);
+int wssl_group_supported(uint16_t id);
+const char *wssl_sigalg_name(uint16_t id);
+int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
+int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
+int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
+
+/* wssl_callbacks.c: library hooks that reach the core's policies. */
+void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg);
+
+/* wssl_conn.c */
+void *wssl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);
+int wssl_handshake(void *conn);
+long wssl_read(void *conn, unsigned char *buf, size_t len);
+long wssl_write(void *conn, const unsigned char *buf, size_t len);
+int wssl_shutdown(void *conn);
+size_t wssl_pending(void *conn);
+void wssl_conn_free(void *conn);
+int wssl_key_update(void *conn, int request_peer_update);
+int wssl_request_client_cert(void *conn);
+int wssl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
+
+/* wssl_info.c */
+void wssl_get_info(void *conn, ptls_conn_info *info);
+void wssl_last_error(void *conn, char *buf, size_t len);
+void wssl_error_text(int code, char *buf, size_t len);
+
+/* wssl_selfsigned.c */
+int wssl_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);
+
+/* wssl_util.c */
+void wssl_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+unsigned char *wssl_read_file(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * Translation of the core's IANA ids (cipher suites, groups, signature
+ * schemes) into the lists wolfSSL 5.5.4 takes.
+ *
+ * wolfSSL has ONE cipher list for TLS 1.2 and TLS 1.3: setting -cipher alone
+ * would drop every TLS 1.3 suite, and -ciphersuites alone every TLS 1.2 one.
+ * So the list is always rebuilt from both parts, and the part the user did
+ * not give is the library's default for that version, read back from a
+ * connection object built on the already configured context.
+ */
+#include "wssl_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* True when this build knows the suite by its IANA name. wolfSSL's
+ * set_cipher_list skips unknown names silently as long as one name is
+ * known, so every name is checked against the build's own IANA list. */
+int wssl_cipher_known(const char *iana_name)
+{
+    static char all[16384];
+    static int loaded;
+    size_t n = strlen(iana_name);
+    const char *p;
+
+    if (!loaded) {
+        if (wolfSSL_get_ciphers_iana(all, (int)sizeof(all)) != WOLFSSL_SUCCESS) return 0;
+        loaded = 1;
+    }
+    for (p = all; (p = strstr(p, iana_name)) != NULL; p += n) {
+        if ((p == all || p[-1] == ':') && (p[n] == ':' || p[n] == '\0')) return 1;
+    }
+    return 0;
+}
+
+/* Appends "name:" to out; returns -1 when out is full. */
+static int wssl_append(char *out, size_t outlen, size_t *used, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (*used + n + 2 > outlen) return -1;
+    if (*used > 0) out[(*used)++] = ':';
+    memcpy(out + *used, name, n);
+    *used += n;
+    out[*used] = '\0';
+    return 0;
+}
+
+/* Appends the library's default suites of one version family (TLS 1.3 when
+ * tls13 is 1), as wolfSSL would use them on a connection of ctx. */
+static int wssl_append_defaults(WOLFSSL_CTX *ctx, int tls13, char *out, size_t outlen, size_t *used,
+                                char *err, size_t errlen)
+{
+    WOLFSSL *ssl = wolfSSL_new(ctx);
+    WOLF_STACK_OF(WOLFSSL_CIPHER) * sk;
+    int i, n, rc = 0;
+
+    if (ssl == NULL) {
+        wssl_set_err(err, errlen, "wolfSSL_new failed while reading the default cipher list");
+        return -1;
+    }
+    /* The stack belongs to the WOLFSSL object. Names are wolfSSL's own
+     * ("TLS13-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"), which
+     * set_cipher_list takes back unchanged. */
+    sk = wolfSSL_get_ciphers_compat(ssl);
+    n = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
+        int is13 = name != NULL && strncmp(name, "TLS13-", 6) == 0;
+
+        if (name == NULL || is13 != tls13) continue;
+        if (wssl_append(out, outlen, used, name) != 0) {
+            wssl_set_err(err, errlen, "cipher list too long");
+            rc = -1;
+        }
+    }
+    wolfSSL_free(ssl);
+    return rc;
+}
+
+/* Builds the one combined list (see the top of this file). Returns 1 when a
+ * list was built, 0 when both parts are the library default (nothing to
+ * set), -1 on error. ctx must already hold the keypair, DH and PSK settings
+ * since they decide which defaults wolfSSL offers. */
+static int wssl_combined_list(WOLFSSL_CTX *ctx, const ptls_config *cfg, int force, char *out, size_t outlen,
+                              char *err, size_t errlen)
+{
+    int have12 = cfg->cipher_string != NULL;
+    int have13 = cfg->ciphersuites != NULL;
+    size_t used = 0;
+    int i;
+
+    out[0] = '\0';
+    if (!have12 && !have13 && !force) return 0;
+    if (have12 && cfg->n_cipher_ids < 0) {
+        wssl_set_err(
+            err, errlen,
+            "-cipher \"%s\": OpenSSL cipher-string keywords are not supported by the wolfSSL backend; "
+            "list suite names",
+            cfg->cipher_string);
+        return -1;
+    }
+    if (have13) {
+        for (i = 0; i < cfg->n_tls13_ids; i++) {
+            const char *name = wssl_host->cipher_iana_name(cfg->tls13_ids[i]);
+
+            if (name == NULL || !wssl_cipher_known(name)) {
+                wssl_set_err(err, errlen,
+                             "-ciphersuites: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                             cfg->tls13_ids[i], name ? name : "unknown");
+                return -1;
+            }
+            if (wssl_append(out, outlen, &used, name) != 0) goto toolong;
+        }
+    } else if (wssl_append_defaults(ctx, 1, out, outlen, &used, err, errlen) != 0) {
+        return -1;
+    }
+    if (have12) {
+        for (i = 0; i < cfg->n_cipher_ids; i++) {
+            const char *name = wssl_host->cipher_iana_name(cfg->cipher_ids[i]);
+
+            if (name == NULL || !wssl_cipher_known(name)) {
+                wssl_set_err(err, errlen, "-cipher: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                             cfg->cipher_ids[i], name ? name : "unknown");
+                return -1;
+            }
+            if (wssl_append(out, outlen, &used, name) != 0) goto toolong;
+        }
+    } else if (wssl_append_defaults(ctx, 0, out, outlen, &used, err, errlen) != 0) {
+        return -1;
+    }
+    if (used == 0) {
+        wssl_set_err(err, errlen, "-cipher/-ciphersuites: the resulting cipher list is empty");
+        return -1;
+    }
+    return 1;
+toolong:
+    wssl_set_err(err, errlen, "-cipher/-ciphersuites: cipher list too long");
+    return -1;
+}
+
+/* keep (may be NULL) receives the complete list in effect for ctx, library
+ * defaults included: the SNI switch to -cert2 re-applies it to the
+ * connection, whose suites were chosen for the first keypair's type. */
+int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, size_t keeplen, char *err,
+                       size_t errlen)
+{
+    char list[8192];
+    int rc = wssl_combined_list(ctx, cfg, keep != NULL, list, sizeof(list), err, errlen);
+
+    if (rc < 0) return rc;
+    if (keep != NULL) snprintf(keep, keeplen, "%s", list);
+    if (cfg->cipher_string == NULL && cfg->ciphersuites == NULL) return 0; /* library default */
+    if (wolfSSL_CTX_set_cipher_list(ctx, list) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-cipher/-ciphersuites: wolfSSL_CTX_set_cipher_list(\"%s\") failed", list);
+        return -1;
+    }
+    return 0;
+}
+
+/* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*
+ * values. Only those this build has: ffdhe4096+ are not compiled in. */
+static const struct {
+    uint16_t id;
+    const char *curve_name; /* name set1_curves_list takes, NULL for FFDHE */
+} wssl_groups[] = {
+    {0x0017, "prime256v1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"}, {0x001d, "X25519"},
+    {0x001e, "X448"},       {0x0100, NULL},        {0x0101, NULL},
+};
+
+int wssl_group_supported(uint16_t id)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
+        if (wssl_groups[i].id == id) return 1;
+    return 0;
+}
+
+static const char *wssl_group_curve_name(uint16_t id)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
+        if (wssl_groups[i].id == id) return wssl_groups[i].curve_name;
+    return NULL;
+}
+
+/* Two calls are needed: set1_curves_list restricts the ECDHE curves of
+ * TLS 1.2 (it fills a disabled-curve mask; it cannot name FFDHE groups), and
+ * set_groups then sets the full ordered list, FFDHE included, that TLS 1.3
+ * key shares use. The lists are kept in the server and applied to each
+ * connection too (wssl_apply_conn_lists), because in wolfSSL 5.5.4 the
+ * context-level settings do not reach the TLS 1.2 code paths. */
+int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen)
+{
+    size_t used = 0;
+    int i;
+
+    if (cfg->n_group_ids <= 0) return 0;
+    srv->curves[0] = '\0';
+    for (i = 0; i < cfg->n_group_ids && i < 32; i++) {
+        const char *cn;
+
+        if (!wssl_group_supported(cfg->group_ids[i])) {
+            wssl_set_err(err, errlen, "-groups: group 0x%04x is not available in wolfSSL 5.5.4",
+                         cfg->group_ids[i]);
+            return -1;
+        }
+        srv->group_ids[i] = cfg->group_ids[i];
+        cn = wssl_group_curve_name(cfg->group_ids[i]);
+        if (cn != NULL && wssl_append(srv->curves, sizeof(srv->curves), &used, cn) != 0) {
+            wssl_set_err(err, errlen, "-groups: list too long");
+            return -1;
+        }
+    }
+    srv->n_groups = i;
+    if (used > 0 && wolfSSL_CTX_set1_curves_list(ctx, srv->curves) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-groups \"%s\": wolfSSL_CTX_set1_curves_list(\"%s\") failed", cfg->groups,
+                     srv->curves);
+        return -1;
+    }
+    if (wolfSSL_CTX_set_groups(ctx, srv->group_ids, srv->n_groups) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-groups \"%s\": wolfSSL_CTX_set_groups failed (at most %d groups)",
+                     cfg->groups, 10);
+        return -1;
+    }
+    return 0;
+}
+
+/* Signature schemes in wolfSSL's "KEY+HASH" list syntax. In wolfSSL 5.5.4
+ * this list (set1_sigalgs_list) is what the server advertises in
+ * CertificateRequest and accepts from the client: it is OpenSSL's
+ * -client_sigalgs, not -sigalgs (the server's own signature is picked from
+ * the client's list regardless, e.g. RSA-PSS despite a PKCS#1-only list). rsa_pss_pss_*
+ * (RSA-PSS keys) cannot be named separately from rsa_pss_rsae_* there. */
+const char *wssl_sigalg_name(uint16_t id)
+{
+    switch (id) {
+    case 0x0201:
+        return "RSA+SHA1";
+    case 0x0401:
+        return "RSA+SHA256";
+    case 0x0501:
+        return "RSA+SHA384";
+    case 0x0601:
+        return "RSA+SHA512";
+    case 0x0203:
+        return "ECDSA+SHA1";
+    case 0x0403:
+        return "ECDSA+SHA256";
+    case 0x0503:
+        return "ECDSA+SHA384";
+    case 0x0603:
+        return "ECDSA+SHA512";
+    case 0x0804:
+        return "RSA-PSS+SHA256";
+    case 0x0805:
+        return "RSA-PSS+SHA384";
+    case 0x0806:
+        return "RSA-PSS+SHA512";
+    case 0x0807:
+        return "ED25519";
+    case 0x0808:
+        return "ED448";
+    default:
+        return NULL;
+    }
+}
+
+int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen)
+{
+    size_t used = 0;
+    int i;
+
+    if (cfg->n_sigalg_ids > 0) {
+        wssl_set_err(err, errlen,
+                     "-sigalgs: wolfSSL 5.5.4 cannot restrict the server's own signature algorithm");
+        return -1;
+    }
+    if (cfg->n_client_sigalg_ids <= 0) return 0;
+    srv->sigalgs[0] = '\0';
+    for (i = 0; i < cfg->n_client_sigalg_ids; i++) {
+        const char *n = wssl_sigalg_name(cfg->client_sigalg_ids[i]);
+
+        if (n == NULL) {
+            wssl_set_err(err, errlen,
+                         "-client_sigalgs: signature scheme 0x%04x cannot be set in wolfSSL 5.5.4",
+                         cfg->client_sigalg_ids[i]);
+            return -1;
+        }
+        if (wssl_append(srv->sigalgs, sizeof(srv->sigalgs), &used, n) != 0) {
+            wssl_set_err(err, errlen, "-client_sigalgs: list too long");
+            return -1;
+        }
+    }
+    if (wolfSSL_CTX_set1_sigalgs_list(ctx, srv->sigalgs) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-sigalgs \"%s\": wolfSSL_CTX_set1_sigalgs_list(\"%s\") failed",
+                     cfg->sigalgs, srv->sigalgs);
+        return -1;
+    }
+    return 0;
+}
+
+/* Per-connection copy of the group and signature lists (see above), and of
+ * -no_etm/-no_ems, whose context-level calls do not reach the connection in
+ * wolfSSL 5.5.4 either (tested with openssl s_client). */
+int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv)
+{
+    if (srv->no_etm && wolfSSL_AllowEncryptThenMac(ssl, 0) != WOLFSSL_SUCCESS) return -1;
+    if (srv->no_ems && wolfSSL_DisableExtendedMasterSecret(ssl) != WOLFSSL_SUCCESS) return -1;
+    /* On a connection that cannot do TLS 1.3 this call reports failure from
+     * its inner set_groups, after it has stored the TLS 1.2 curve mask
+     * (checked: a P-384-only server then refuses a P-256-only client). */
+    if (srv->curves[0] != '\0' && wolfSSL_set1_curves_list(ssl, srv->curves) != WOLFSSL_SUCCESS && srv->tls13)
+        return -1;
+    /* wolfSSL_set_groups refuses a connection that cannot do TLS 1.3; the
+     * TLS 1.3 key-share list is then irrelevant anyway. */
+    if (srv->n_groups > 0 && srv->tls13 &&
+        wolfSSL_set_groups(ssl, (int *)srv->group_ids, srv->n_groups) != WOLFSSL_SUCCESS)
+        return -1;
+    if (srv->sigalgs[0] != '\0' && wolfSSL_set1_sigalgs_list(ssl, srv->sigalgs) != WOLFSSL_SUCCESS) return -1;
+    return 0;
+}
