@@ -77,7 +77,8 @@ int ptls_cmd_backends(int argc, char **argv)
         if (strcmp(argv[i], "-json") == 0 || strcmp(argv[i], "--json") == 0)
             json = 1;
         else {
-            fprintf(stderr, "polytls backends: Unknown option: %s\nUsage: polytls backends [-json]\n", argv[i]);
+            fprintf(stderr, "polytls backends: Unknown option: %s\nUsage: polytls backends [-json]\n",
+                    argv[i]);
             return PTLS_EXIT_USAGE;
         }
     }

@@ -16,7 +16,8 @@ static int reserve(ptls_buf *b, size_t n)
         if (b->len + n <= b->cap) return 0;
     }
     size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n) cap *= 2;
+    while (cap < b->len + n)
+        cap *= 2;
     unsigned char *d = realloc(b->data, cap);
     if (!d) return -1;
     b->data = d;

@@ -65,10 +65,14 @@ static void refuse_cap(struct refusals *r, const char *option, int cap)
 static int version_cap(int v)
 {
     switch (v) {
-    case PTLS_TLS1_0: return PTLS_CAP_TLS1_0;
-    case PTLS_TLS1_1: return PTLS_CAP_TLS1_1;
-    case PTLS_TLS1_2: return PTLS_CAP_TLS1_2;
-    default: return PTLS_CAP_TLS1_3;
+    case PTLS_TLS1_0:
+        return PTLS_CAP_TLS1_0;
+    case PTLS_TLS1_1:
+        return PTLS_CAP_TLS1_1;
+    case PTLS_TLS1_2:
+        return PTLS_CAP_TLS1_2;
+    default:
+        return PTLS_CAP_TLS1_3;
     }
 }
 
@@ -106,11 +110,14 @@ static int resolve_versions(ptls_server_opts *o, struct refusals *r)
         if (!o->min_proto_given && lo && min < lo) min = lo;
         if (!o->max_proto_given && hi && max > hi) max = hi;
     }
-    while (min <= max && (o->no_versions & (1u << (min - 0x0300)))) min++;
-    while (max >= min && (o->no_versions & (1u << (max - 0x0300)))) max--;
+    while (min <= max && (o->no_versions & (1u << (min - 0x0300))))
+        min++;
+    while (max >= min && (o->no_versions & (1u << (max - 0x0300))))
+        max--;
     for (int v = min; v <= max; v++)
         if (o->no_versions & (1u << (v - 0x0300))) {
-            fprintf(r->out, "polytls s_server: -no_tls options may only trim the ends of the version range\n");
+            fprintf(r->out,
+                    "polytls s_server: -no_tls options may only trim the ends of the version range\n");
             return PTLS_EXIT_USAGE;
         }
     if (min > max) {
@@ -136,17 +143,18 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
     int rc = resolve_versions(o, &r);
     if (rc) return rc;
     ptls_config *c = &o->tls;
-    if (c->cipher_string && c->n_cipher_ids < 0) refuse_cap(&r, "-cipher (OpenSSL cipher-string keywords)", PTLS_CAP_CIPHER_STRING);
+    if (c->cipher_string && c->n_cipher_ids < 0)
+        refuse_cap(&r, "-cipher (OpenSSL cipher-string keywords)", PTLS_CAP_CIPHER_STRING);
     if (c->keylog && c->max_version >= PTLS_TLS1_3) {
         const char *why = ptls_cap_refusal(be, PTLS_CAP_KEYLOG_TLS13);
         if (why) {
             char reason[512];
-            snprintf(reason, sizeof reason, "%s; limit the server to TLS 1.2 (-tls1_2 or -max_protocol TLSv1.2)", why);
+            snprintf(reason, sizeof reason,
+                     "%s; limit the server to TLS 1.2 (-tls1_2 or -max_protocol TLSv1.2)", why);
             refuse(&r, "-keylogfile with TLS 1.3 enabled", reason);
         }
     }
-    if (c->psk && c->max_version >= PTLS_TLS1_3)
-        refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
+    if (c->psk && c->max_version >= PTLS_TLS1_3) refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
     /* Refused capabilities first: a combination check below must not hide
      * the real reason (e.g. -early_data on a backend without TLS 1.3). */
     if (r.count) return PTLS_EXIT_CAPABILITY;

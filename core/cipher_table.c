@@ -107,7 +107,8 @@ int ptls_cipher_parse_list(const char *list, uint16_t *ids, int max, char **bad)
             break;
         }
         int dup = 0;
-        for (int i = 0; i < n; i++) dup |= ids[i] == e->id;
+        for (int i = 0; i < n; i++)
+            dup |= ids[i] == e->id;
         if (!dup && n < max) ids[n++] = e->id;
     }
     free(copy);

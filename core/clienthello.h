@@ -22,7 +22,20 @@
  *     ptls_ch_parser_free(&p);
  * Once the parser returns anything but PTLS_CH_MORE it keeps returning that
  * value and ignores later input. Everything in the result (lists, strings)
- * is owned by the parser and valid until ptls_ch_parser_free.
+ * is owned by the parser and valid until ptls_ch_parser_free (call
+ * ptls_ch_parser_init again to reuse it).
+ *
+ * Strictness: lengths must fill their containers exactly; empty lists where
+ * the RFCs require content, duplicate extensions, pre_shared_key not last,
+ * a session_id over 32 bytes, an SNI host_name that is empty, over 255
+ * bytes or holds NUL, records over 2^14 or empty, non-handshake records (or
+ * DTLS epoch != 0) before the hello is complete: all PTLS_CH_MALFORMED.
+ * Unknown extensions, suites, groups and versions are recorded, not refused.
+ *
+ * Limits: SSLv2-format hellos are PTLS_CH_NOT_TLS; QUIC is not handled;
+ * DTLS: only message_seq 0 is reassembled (fragments of other messages are
+ * skipped), so after a HelloVerifyRequest the second (cookie) hello is not
+ * parsed by this instance.
  */
 #ifndef PTLS_CLIENTHELLO_H
 #define PTLS_CLIENTHELLO_H
@@ -72,7 +85,7 @@ typedef struct ptls_ch_bytes {
 typedef struct ptls_client_hello {
     int dtls;
     uint16_t record_version; /* of the first record */
-    unsigned records;        /* records that carried the hello */
+    unsigned records;        /* records read until the hello was complete */
     uint16_t legacy_version;
     unsigned char random[32];
     size_t session_id_len; /* 0..32 */

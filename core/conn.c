@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "group_table.h"
 #include "report.h"
 #include "server.h"
 
@@ -39,6 +40,8 @@ static long io_send(void *ctx, const unsigned char *buf, size_t len)
         ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0) {
             c->bytes_out += (uint64_t)n;
+            if (c->state == CONN_HANDSHAKE && !c->server_flight.done)
+                ptls_sh_feed(&c->server_flight, buf, (size_t)n);
             return n > 0 ? (long)n : PTLS_WANT_WRITE;
         }
         if (errno == EINTR) continue;
@@ -66,6 +69,7 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     c->t_accept_ms = c->t_last_ms = ptls_now_ms();
     c->io = (ptls_io){.ctx = c, .recv = io_recv, .send = io_send};
+    ptls_sh_init(&c->server_flight);
     /* The backend's connection (tens of kB of buffers in some libraries) is
      * created when the client first sends something: idle sockets cost
      * almost nothing. */
@@ -160,7 +164,8 @@ static void report_failure(ptls_conn *c, const char *when, long r)
 {
     char text[512] = "";
     if (c->tls) c->srv->be->last_error(c->tls, text, sizeof text);
-    if (!text[0]) snprintf(text, sizeof text, "%s", r == PTLS_CLOSED ? "peer closed the connection" : "error");
+    if (!text[0])
+        snprintf(text, sizeof text, "%s", r == PTLS_CLOSED ? "peer closed the connection" : "error");
     fprintf(stderr, "polytls: %s %s failed: %s\n", c->peer, when, text);
 }
 
@@ -188,6 +193,19 @@ static int flush_out(ptls_conn *c)
         return -1;
     }
     return 1;
+}
+
+/* What the backend could not report, read from the server's own first
+ * flight (the same way for every backend). */
+static void fill_from_wire(ptls_conn *c)
+{
+    const ptls_sh_parser *w = &c->server_flight;
+    if (!w->saw_server_hello) return;
+    if (!c->info.version) c->info.version = w->version;
+    if (!c->info.cipher_id) c->info.cipher_id = w->cipher;
+    if (!c->info.group[0] && w->group && ptls_group_name(w->group))
+        snprintf(c->info.group, sizeof c->info.group, "%s", ptls_group_name(w->group));
+    if (c->info.resumed < 0) c->info.resumed = ptls_sh_resumed(w);
 }
 
 /* Runs the connection as far as it can go without blocking. Returns 0 if the
@@ -235,6 +253,7 @@ static int drive(ptls_conn *c)
             c->state = CONN_OPEN;
             c->t_last_ms = ptls_now_ms();
             be->get_info(c->tls, &c->info);
+            fill_from_wire(c);
             s->stats.handshakes++;
             if (c->info.resumed == 1) s->stats.resumed++;
             ptls_report_established(c);

@@ -6,19 +6,26 @@
 
 struct named_id {
     uint16_t id;
-    const char *name;    /* canonical */
-    const char *alias1;  /* OpenSSL curve name */
-    const char *alias2;  /* SEC/IANA name */
+    const char *name;   /* canonical */
+    const char *alias1; /* OpenSSL curve name */
+    const char *alias2; /* SEC/IANA name */
 };
 
 static const struct named_id groups[] = {
-    {0x0017, "P-256", "prime256v1", "secp256r1"}, {0x0018, "P-384", "secp384r1", NULL},
-    {0x0019, "P-521", "secp521r1", NULL},         {0x001d, "X25519", "x25519", NULL},
-    {0x001e, "X448", "x448", NULL},               {0x0100, "ffdhe2048", NULL, NULL},
-    {0x0101, "ffdhe3072", NULL, NULL},            {0x0102, "ffdhe4096", NULL, NULL},
-    {0x0103, "ffdhe6144", NULL, NULL},            {0x0104, "ffdhe8192", NULL, NULL},
-    {0x001a, "brainpoolP256r1", NULL, NULL},      {0x001b, "brainpoolP384r1", NULL, NULL},
-    {0x001c, "brainpoolP512r1", NULL, NULL},      {0x0016, "secp256k1", NULL, NULL},
+    {0x0017, "P-256", "prime256v1", "secp256r1"},
+    {0x0018, "P-384", "secp384r1", NULL},
+    {0x0019, "P-521", "secp521r1", NULL},
+    {0x001d, "X25519", "x25519", NULL},
+    {0x001e, "X448", "x448", NULL},
+    {0x0100, "ffdhe2048", NULL, NULL},
+    {0x0101, "ffdhe3072", NULL, NULL},
+    {0x0102, "ffdhe4096", NULL, NULL},
+    {0x0103, "ffdhe6144", NULL, NULL},
+    {0x0104, "ffdhe8192", NULL, NULL},
+    {0x001a, "brainpoolP256r1", NULL, NULL},
+    {0x001b, "brainpoolP384r1", NULL, NULL},
+    {0x001c, "brainpoolP512r1", NULL, NULL},
+    {0x0016, "secp256k1", NULL, NULL},
 };
 
 static const struct named_id sigalgs[] = {

@@ -30,15 +30,18 @@ int ptls_keylog_format(char *buf, size_t len, const char *label, const unsigned 
 {
     size_t n = (size_t)snprintf(buf, len, "%s ", label);
     if (n + 64 + 1 + secret_len * 2 + 2 > len || secret_len == 0) return -1;
-    for (int i = 0; i < 32; i++) n += (size_t)snprintf(buf + n, len - n, "%02x", random32[i]);
+    for (int i = 0; i < 32; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%02x", random32[i]);
     buf[n++] = ' ';
-    for (size_t i = 0; i < secret_len; i++) n += (size_t)snprintf(buf + n, len - n, "%02x", secret[i]);
+    for (size_t i = 0; i < secret_len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%02x", secret[i]);
     buf[n++] = '\n';
     buf[n] = 0;
     return (int)n;
 }
 
-static void host_keylog(const char *label, const unsigned char *random32, const unsigned char *secret, size_t len)
+static void host_keylog(const char *label, const unsigned char *random32, const unsigned char *secret,
+                        size_t len)
 {
     char line[512];
     if (keylog_fd < 0) return;
@@ -49,8 +52,8 @@ static void host_keylog(const char *label, const unsigned char *random32, const 
         fprintf(stderr, "polytls: writing the keylog file failed: %s\n", strerror(errno));
 }
 
-int ptls_alpn_choose(const unsigned char *server, size_t server_len, const unsigned char *offer, size_t offer_len,
-                     const unsigned char **out, unsigned char *outlen)
+int ptls_alpn_choose(const unsigned char *server, size_t server_len, const unsigned char *offer,
+                     size_t offer_len, const unsigned char **out, unsigned char *outlen)
 {
     /* Server preference, as s_server's SSL_select_next_proto call does. */
     for (size_t i = 0; i < server_len; i += 1 + (size_t)server[i]) {

@@ -15,8 +15,8 @@ const ptls_host *ptls_host_api(void);
 void ptls_host_close(void);
 
 /* The policies themselves, exposed for unit tests. */
-int ptls_alpn_choose(const unsigned char *server, size_t server_len, const unsigned char *offer, size_t offer_len,
-                     const unsigned char **out, unsigned char *outlen);
+int ptls_alpn_choose(const unsigned char *server, size_t server_len, const unsigned char *offer,
+                     size_t offer_len, const unsigned char **out, unsigned char *outlen);
 int ptls_sni_choose(const char *configured, int fatal, const char *requested);
 /* Formats one SSLKEYLOGFILE line into buf; returns its length or -1. */
 int ptls_keylog_format(char *buf, size_t len, const char *label, const unsigned char *random32,

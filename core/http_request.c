@@ -57,7 +57,8 @@ long ptls_http_parse(const char *buf, size_t len, ptls_http_request *req)
     if (sp2) {
         const char *ver = sp2 + 1;
         size_t vlen = rest - tlen - 1;
-        if (vlen != 8 || strncmp(ver, "HTTP/1.", 7) != 0) return vlen > 5 && !strncmp(ver, "HTTP/", 5) ? -505 : -400;
+        if (vlen != 8 || strncmp(ver, "HTTP/1.", 7) != 0)
+            return vlen > 5 && !strncmp(ver, "HTTP/", 5) ? -505 : -400;
         if (ver[7] != '0' && ver[7] != '1') return -505;
         if (!find_end_of_headers(buf, len, &hdr_len)) return len > PTLS_HTTP_MAX_HEADERS ? -431 : 0;
         if (hdr_len > PTLS_HTTP_MAX_HEADERS) return -431;
@@ -124,11 +125,11 @@ const char *ptls_http_content_type(const char *path)
 {
     static const struct {
         const char *ext, *type;
-    } types[] = {{".html", "text/html"},        {".htm", "text/html"},        {".php", "text/html"},
-                 {".txt", "text/plain"},        {".css", "text/css"},         {".js", "text/javascript"},
-                 {".json", "application/json"}, {".png", "image/png"},        {".jpg", "image/jpeg"},
-                 {".jpeg", "image/jpeg"},       {".gif", "image/gif"},        {".svg", "image/svg+xml"},
-                 {".pdf", "application/pdf"},   {".pem", "text/plain"},       {".xml", "application/xml"}};
+    } types[] = {{".html", "text/html"},        {".htm", "text/html"},  {".php", "text/html"},
+                 {".txt", "text/plain"},        {".css", "text/css"},   {".js", "text/javascript"},
+                 {".json", "application/json"}, {".png", "image/png"},  {".jpg", "image/jpeg"},
+                 {".jpeg", "image/jpeg"},       {".gif", "image/gif"},  {".svg", "image/svg+xml"},
+                 {".pdf", "application/pdf"},   {".pem", "text/plain"}, {".xml", "application/xml"}};
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
     if (dot && (!slash || dot > slash))

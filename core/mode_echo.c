@@ -19,12 +19,18 @@ void ptls_echo_data(ptls_conn *c, const unsigned char *p, size_t n)
 static const char *command_name(int cmd)
 {
     switch (cmd) {
-    case 'r': return "r (renegotiate)";
-    case 'R': return "R (renegotiate, request a client certificate)";
-    case 'k': return "k (TLS 1.3 key update)";
-    case 'K': return "K (TLS 1.3 key update, request one back)";
-    case 'c': return "c (TLS 1.3 post-handshake certificate request)";
-    default: return "command";
+    case 'r':
+        return "r (renegotiate)";
+    case 'R':
+        return "R (renegotiate, request a client certificate)";
+    case 'k':
+        return "k (TLS 1.3 key update)";
+    case 'K':
+        return "K (TLS 1.3 key update, request one back)";
+    case 'c':
+        return "c (TLS 1.3 post-handshake certificate request)";
+    default:
+        return "command";
     }
 }
 
@@ -98,8 +104,11 @@ void ptls_stdin_line(ptls_server *s, const char *line, size_t n)
                 ptls_conn_kick(x);
             }
             return;
-        case 'S': print_stats(s); return;
-        default: break;
+        case 'S':
+            print_stats(s);
+            return;
+        default:
+            break;
         }
         if (!c) {
             fprintf(stderr, "polytls: no connection for command %c\n", line[0]);
@@ -116,7 +125,9 @@ void ptls_stdin_line(ptls_server *s, const char *line, size_t n)
             if (send(c->fd, text, sizeof text - 1, MSG_NOSIGNAL) < 0) perror("polytls: P");
             break;
         }
-        default: ptls_run_command(c, line[0], why, sizeof why); break;
+        default:
+            ptls_run_command(c, line[0], why, sizeof why);
+            break;
         }
         ptls_conn_kick(c);
         return;

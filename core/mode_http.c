@@ -22,16 +22,26 @@
 static const char *status_text(int code)
 {
     switch (code) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
     }
 }
 
@@ -39,8 +49,7 @@ static void send_status(ptls_conn *c, int code, int keep_alive)
 {
     char body[256];
     int blen = snprintf(body, sizeof body, "<HTML><BODY>%d %s</BODY></HTML>\r\n", code, status_text(code));
-    ptls_conn_sendf(c,
-                    "HTTP/1.1 %d %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n%s%s\r\n%s", code,
+    ptls_conn_sendf(c, "HTTP/1.1 %d %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n%s%s\r\n%s", code,
                     status_text(code), blen, code == 405 ? "Allow: GET, HEAD\r\n" : "",
                     keep_alive ? "" : "Connection: close\r\n", body);
     if (!keep_alive) ptls_conn_finish(c);
@@ -50,10 +59,17 @@ static void html_escape(ptls_buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': ptls_buf_printf(b, "&lt;"); break;
-        case '>': ptls_buf_printf(b, "&gt;"); break;
-        case '&': ptls_buf_printf(b, "&amp;"); break;
-        default: ptls_buf_append(b, s, 1);
+        case '<':
+            ptls_buf_printf(b, "&lt;");
+            break;
+        case '>':
+            ptls_buf_printf(b, "&gt;");
+            break;
+        case '&':
+            ptls_buf_printf(b, "&amp;");
+            break;
+        default:
+            ptls_buf_append(b, s, 1);
         }
     }
 }
@@ -66,7 +82,8 @@ static void send_status_page(ptls_conn *c, const char *note)
     ptls_server *s = c->srv;
     ptls_buf b = {0}, sess = {0};
     ptls_buf_printf(&b, "<HTML><BODY BGCOLOR=\"#ffffff\">\n<pre>\n");
-    ptls_buf_printf(&b, "polytls %s, backend %s (%s)\n", POLYTLS_VERSION, s->be->name, s->be->library_version());
+    ptls_buf_printf(&b, "polytls %s, backend %s (%s)\n", POLYTLS_VERSION, s->be->name,
+                    s->be->library_version());
     html_escape(&b, s->o->cmdline);
     ptls_buf_printf(&b, "\n\n");
     if (note) {
@@ -81,7 +98,9 @@ static void send_status_page(ptls_conn *c, const char *note)
         ptls_buf_printf(&b, "Client certificate: ");
         html_escape(&b, c->info.peer_subject);
         ptls_buf_printf(&b, "\nClient certificate verification: %s\n",
-                        c->info.verify_ok == 1 ? "OK" : c->info.verify_ok == 0 ? c->info.verify_text : "not done");
+                        c->info.verify_ok == 1   ? "OK"
+                        : c->info.verify_ok == 0 ? c->info.verify_text
+                                                 : "not done");
     } else {
         ptls_buf_printf(&b, "no client certificate available\n");
     }
@@ -90,10 +109,11 @@ static void send_status_page(ptls_conn *c, const char *note)
                     "\n%ld server accepts (TCP)\n%ld server handshakes completed\n%ld session cache hits "
                     "(resumed)\n%ld handshake failures\n%ld timeouts\n%ld rejected by -max_conns\n%d open "
                     "connections\n",
-                    st->accepts, st->handshakes, st->resumed, st->handshake_failures, st->timeouts, st->rejected,
-                    s->n_conns);
+                    st->accepts, st->handshakes, st->resumed, st->handshake_failures, st->timeouts,
+                    st->rejected, s->n_conns);
     ptls_buf_printf(&b, "</pre></BODY></HTML>\r\n");
-    ptls_conn_sendf(c, "HTTP/1.0 200 ok\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n\r\n", ptls_buf_size(&b));
+    ptls_conn_sendf(c, "HTTP/1.0 200 ok\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n\r\n",
+                    ptls_buf_size(&b));
     ptls_conn_send(c, ptls_buf_head(&b), ptls_buf_size(&b));
     ptls_buf_free(&b);
     ptls_conn_finish(c);
@@ -126,7 +146,8 @@ static int open_below_root(ptls_conn *c, const char *target, struct stat *st)
     int code = ptls_http_target_to_path(target, rel, sizeof rel);
     if (code) return -code;
     snprintf(joined, sizeof joined, "%s/%s", c->srv->www_root, rel);
-    if (!realpath(joined, real)) return errno == ENOENT || errno == ENOTDIR ? -404 : errno == ENAMETOOLONG ? -414 : -403;
+    if (!realpath(joined, real))
+        return errno == ENOENT || errno == ENOTDIR ? -404 : errno == ENAMETOOLONG ? -414 : -403;
     /* realpath resolved every symlink: what it names must still be inside. */
     size_t rl = strlen(c->srv->www_root);
     if (strncmp(real, c->srv->www_root, rl) != 0 || (real[rl] != '/' && real[rl] != 0)) return -403;
@@ -163,7 +184,8 @@ static void serve_file(ptls_conn *c, const ptls_http_request *req, int raw)
     ptls_http_target_to_path(req->target, rel, sizeof rel);
     ptls_conn_sendf(c, "HTTP/1.%d 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n%s\r\n", req->minor,
                     ptls_http_content_type(rel), (long long)st.st_size,
-                    req->keep_alive ? (req->minor == 0 ? "Connection: keep-alive\r\n" : "") : "Connection: close\r\n");
+                    req->keep_alive ? (req->minor == 0 ? "Connection: keep-alive\r\n" : "")
+                                    : "Connection: close\r\n");
     if (head || st.st_size == 0) {
         close(fd);
     } else {
@@ -194,9 +216,15 @@ static void process_requests(ptls_conn *c)
         ptls_buf_consume(&c->in, (size_t)r);
         c->http_requests++;
         switch (c->srv->o->mode) {
-        case MODE_WWW: serve_www(c, &req); break;
-        case MODE_WWW_FILES: serve_file(c, &req, 0); break;
-        default: serve_file(c, &req, 1); break;
+        case MODE_WWW:
+            serve_www(c, &req);
+            break;
+        case MODE_WWW_FILES:
+            serve_file(c, &req, 0);
+            break;
+        default:
+            serve_file(c, &req, 1);
+            break;
         }
     }
 }

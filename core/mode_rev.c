@@ -32,7 +32,8 @@ void ptls_rev_data(ptls_conn *c, const unsigned char *p, size_t n)
             return;
         }
         unsigned char rev[65536 + 1];
-        for (size_t i = 0; i < len; i++) rev[i] = head[len - 1 - i];
+        for (size_t i = 0; i < len; i++)
+            rev[i] = head[len - 1 - i];
         rev[len] = '\n';
         ptls_conn_send(c, rev, len + 1);
         ptls_buf_consume(&c->in, consumed);

@@ -4,17 +4,26 @@
 void ptls_mode_on_established(ptls_conn *c)
 {
     switch (c->srv->o->mode) {
-    case MODE_REV: ptls_rev_established(c); break;
-    default: break;
+    case MODE_REV:
+        ptls_rev_established(c);
+        break;
+    default:
+        break;
     }
 }
 
 void ptls_mode_on_data(ptls_conn *c, const unsigned char *p, size_t n)
 {
     switch (c->srv->o->mode) {
-    case MODE_ECHO: ptls_echo_data(c, p, n); break;
-    case MODE_REV: ptls_rev_data(c, p, n); break;
-    default: ptls_http_data(c, p, n); break;
+    case MODE_ECHO:
+        ptls_echo_data(c, p, n);
+        break;
+    case MODE_REV:
+        ptls_rev_data(c, p, n);
+        break;
+    default:
+        ptls_http_data(c, p, n);
+        break;
     }
 }
 
@@ -23,8 +32,11 @@ void ptls_mode_on_drained(ptls_conn *c)
     switch (c->srv->o->mode) {
     case MODE_WWW:
     case MODE_WWW_FILES:
-    case MODE_HTTP: ptls_http_drained(c); break;
-    default: break;
+    case MODE_HTTP:
+        ptls_http_drained(c);
+        break;
+    default:
+        break;
     }
 }
 

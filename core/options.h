@@ -63,6 +63,6 @@ typedef struct ptls_option {
 extern const ptls_option ptls_options[OPTID__COUNT];
 extern const char *const ptls_opt_group_names[GRP__COUNT];
 const ptls_option *ptls_option_find(const char *name); /* name without '-' */
-const char *ptls_opt_type_hint(int type);             /* "int", "infile", ... for -help */
+const char *ptls_opt_type_hint(int type);              /* "int", "infile", ... for -help */
 
 #endif

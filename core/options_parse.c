@@ -57,8 +57,11 @@ static int parse_protocol(const char *s)
     static const struct {
         const char *name;
         int v;
-    } names[] = {{"TLSv1", PTLS_TLS1_0}, {"TLSv1.0", PTLS_TLS1_0}, {"TLSv1.1", PTLS_TLS1_1},
-                 {"TLSv1.2", PTLS_TLS1_2}, {"TLSv1.3", PTLS_TLS1_3}};
+    } names[] = {{"TLSv1", PTLS_TLS1_0},
+                 {"TLSv1.0", PTLS_TLS1_0},
+                 {"TLSv1.1", PTLS_TLS1_1},
+                 {"TLSv1.2", PTLS_TLS1_2},
+                 {"TLSv1.3", PTLS_TLS1_3}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcasecmp(s, names[i].name) == 0) return names[i].v;
     return 0;
@@ -134,7 +137,8 @@ static void record_cmdline(ptls_server_opts *o, int argc, char **argv)
     n += (size_t)snprintf(o->cmdline + n, sizeof o->cmdline - n, "polytls s_server");
     for (int i = 0; i < argc && n < sizeof o->cmdline; i++) {
         const ptls_option *prev = (i > 0 && argv[i - 1][0] == '-') ? ptls_option_find(argv[i - 1] + 1) : NULL;
-        const char *shown = (prev && is_secret_option(prev->id) && prev->type != OPT_FLAG) ? "<hidden>" : argv[i];
+        const char *shown =
+            (prev && is_secret_option(prev->id) && prev->type != OPT_FLAG) ? "<hidden>" : argv[i];
         n += (size_t)snprintf(o->cmdline + n, sizeof o->cmdline - n, " %s", shown);
     }
 }
@@ -167,28 +171,35 @@ static int check_value(const ptls_option *opt, const char *v, char *err, size_t 
     long n;
     switch (opt->type) {
     case OPT_INT:
-        if (parse_int(v, &n)) return usage_error(err, errlen, "Invalid number \"%s\" for option -%s", v, opt->name);
+        if (parse_int(v, &n))
+            return usage_error(err, errlen, "Invalid number \"%s\" for option -%s", v, opt->name);
         break;
     case OPT_INFILE:
         if (access(v, R_OK) != 0)
-            return usage_error(err, errlen, "Cannot open input file %s for -%s: %s", v, opt->name, strerror(errno));
+            return usage_error(err, errlen, "Cannot open input file %s for -%s: %s", v, opt->name,
+                               strerror(errno));
         break;
     case OPT_DIR: {
         DIR *d = opendir(v);
-        if (!d) return usage_error(err, errlen, "Cannot open directory %s for -%s: %s", v, opt->name, strerror(errno));
+        if (!d)
+            return usage_error(err, errlen, "Cannot open directory %s for -%s: %s", v, opt->name,
+                               strerror(errno));
         closedir(d);
         break;
     }
     case OPT_FORMAT:
         if (strcasecmp(v, "PEM") && strcasecmp(v, "DER"))
-            return usage_error(err, errlen, "Invalid format \"%s\" for option -%s (PEM or DER)", v, opt->name);
+            return usage_error(err, errlen, "Invalid format \"%s\" for option -%s (PEM or DER)", v,
+                               opt->name);
         break;
     case OPT_PROTOCOL:
         if (!parse_protocol(v))
-            return usage_error(err, errlen, "Invalid protocol \"%s\" for option -%s (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)",
-                               v, opt->name);
+            return usage_error(err, errlen,
+                               "Invalid protocol \"%s\" for option -%s (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)", v,
+                               opt->name);
         break;
-    default: break;
+    default:
+        break;
     }
     return 0;
 }
@@ -225,13 +236,19 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
     char *bad = NULL;
     if (v && ptls_options[id].type == OPT_INT) parse_int(v, &n);
     switch (id) {
-    case OPTID_HELP: o->help = 1; break;
-    case OPTID_BACKEND: o->backend = v; break;
+    case OPTID_HELP:
+        o->help = 1;
+        break;
+    case OPTID_BACKEND:
+        o->backend = v;
+        break;
     case OPTID_HANDSHAKE_TIMEOUT:
         if (n < 1) return usage_error(err, errlen, "-handshake_timeout must be at least 1 second");
         o->handshake_timeout = (int)n;
         break;
-    case OPTID_IDLE_TIMEOUT: o->idle_timeout = (int)n; break;
+    case OPTID_IDLE_TIMEOUT:
+        o->idle_timeout = (int)n;
+        break;
     case OPTID_MAX_CONNS:
         if (n < 1) return usage_error(err, errlen, "-max_conns must be at least 1");
         o->max_conns = (int)n;
@@ -241,40 +258,89 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         snprintf(o->port, sizeof o->port, "%ld", n);
         break;
     case OPTID_ACCEPT:
-        if (split_accept(v, o)) return usage_error(err, errlen, "Invalid -accept value \"%s\" (expected [host:]port)", v);
+        if (split_accept(v, o))
+            return usage_error(err, errlen, "Invalid -accept value \"%s\" (expected [host:]port)", v);
         break;
-    case OPTID_UNIX: o->unix_path = v; break;
-    case OPTID_UNLINK: o->unlink_unix = 1; break;
-    case OPTID_IPV4: o->family = AF_INET; break;
-    case OPTID_IPV6: o->family = AF_INET6; break;
+    case OPTID_UNIX:
+        o->unix_path = v;
+        break;
+    case OPTID_UNLINK:
+        o->unlink_unix = 1;
+        break;
+    case OPTID_IPV4:
+        o->family = AF_INET;
+        break;
+    case OPTID_IPV6:
+        o->family = AF_INET6;
+        break;
     case OPTID_NACCEPT:
         if (n < 1) return usage_error(err, errlen, "-naccept must be at least 1");
         o->naccept = n;
         break;
-    case OPTID_TFO: o->tfo = 1; break;
+    case OPTID_TFO:
+        o->tfo = 1;
+        break;
     case OPTID_CERT:
         c->cert.cert = v;
         o->cert_given = 1;
         break;
-    case OPTID_CERTFORM: c->cert.cert_form = format_of(v); break;
-    case OPTID_KEY: c->cert.key = v; break;
-    case OPTID_KEYFORM: c->cert.key_form = format_of(v); break;
-    case OPTID_PASS: o->pass_src = v; break;
-    case OPTID_CERT_CHAIN: c->cert.chain = v; break;
-    case OPTID_DCERT: c->dcert.cert = v; break;
-    case OPTID_DCERTFORM: c->dcert.cert_form = format_of(v); break;
-    case OPTID_DKEY: c->dcert.key = v; break;
-    case OPTID_DKEYFORM: c->dcert.key_form = format_of(v); break;
-    case OPTID_DPASS: o->dpass_src = v; break;
-    case OPTID_DCERT_CHAIN: c->dcert.chain = v; break;
-    case OPTID_NOCERT: c->nocert = 1; break;
-    case OPTID_DHPARAM: c->dhparam = v; break;
-    case OPTID_NO_DHE: c->no_dhe = 1; break;
-    case OPTID_CONTEXT: c->context = v; break;
-    case OPTID_SERVERNAME: c->servername = v; break;
-    case OPTID_SERVERNAME_FATAL: c->servername_fatal = 1; break;
-    case OPTID_CERT2: c->cert2.cert = v; break;
-    case OPTID_KEY2: c->cert2.key = v; break;
+    case OPTID_CERTFORM:
+        c->cert.cert_form = format_of(v);
+        break;
+    case OPTID_KEY:
+        c->cert.key = v;
+        break;
+    case OPTID_KEYFORM:
+        c->cert.key_form = format_of(v);
+        break;
+    case OPTID_PASS:
+        o->pass_src = v;
+        break;
+    case OPTID_CERT_CHAIN:
+        c->cert.chain = v;
+        break;
+    case OPTID_DCERT:
+        c->dcert.cert = v;
+        break;
+    case OPTID_DCERTFORM:
+        c->dcert.cert_form = format_of(v);
+        break;
+    case OPTID_DKEY:
+        c->dcert.key = v;
+        break;
+    case OPTID_DKEYFORM:
+        c->dcert.key_form = format_of(v);
+        break;
+    case OPTID_DPASS:
+        o->dpass_src = v;
+        break;
+    case OPTID_DCERT_CHAIN:
+        c->dcert.chain = v;
+        break;
+    case OPTID_NOCERT:
+        c->nocert = 1;
+        break;
+    case OPTID_DHPARAM:
+        c->dhparam = v;
+        break;
+    case OPTID_NO_DHE:
+        c->no_dhe = 1;
+        break;
+    case OPTID_CONTEXT:
+        c->context = v;
+        break;
+    case OPTID_SERVERNAME:
+        c->servername = v;
+        break;
+    case OPTID_SERVERNAME_FATAL:
+        c->servername_fatal = 1;
+        break;
+    case OPTID_CERT2:
+        c->cert2.cert = v;
+        break;
+    case OPTID_KEY2:
+        c->cert2.key = v;
+        break;
     case OPTID_VERIFY:
         c->verify_mode = PTLS_VERIFY_REQUEST;
         c->verify_depth = (int)n;
@@ -283,32 +349,66 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         c->verify_mode = PTLS_VERIFY_REQUIRE;
         c->verify_depth = (int)n;
         break;
-    case OPTID_VERIFY_DEPTH: c->verify_depth = (int)n; break;
-    case OPTID_VERIFY_QUIET: o->verify_quiet = 1; break;
+    case OPTID_VERIFY_DEPTH:
+        c->verify_depth = (int)n;
+        break;
+    case OPTID_VERIFY_QUIET:
+        o->verify_quiet = 1;
+        break;
     case OPTID_CAFILE:
-    case OPTID_VERIFYCAFILE: c->ca_file = v; break;
+    case OPTID_VERIFYCAFILE:
+        c->ca_file = v;
+        break;
     case OPTID_CAPATH:
-    case OPTID_VERIFYCAPATH: c->ca_path = v; break;
-    case OPTID_CRL: c->crl_file = v; break;
-    case OPTID_CRLFORM: c->crl_form = format_of(v); break;
-    case OPTID_CRL_CHECK: c->crl_check = 1; break;
-    case OPTID_CRL_CHECK_ALL: c->crl_check_all = 1; break;
-    case OPTID_NO_CA_NAMES: c->no_ca_names = 1; break;
+    case OPTID_VERIFYCAPATH:
+        c->ca_path = v;
+        break;
+    case OPTID_CRL:
+        c->crl_file = v;
+        break;
+    case OPTID_CRLFORM:
+        c->crl_form = format_of(v);
+        break;
+    case OPTID_CRL_CHECK:
+        c->crl_check = 1;
+        break;
+    case OPTID_CRL_CHECK_ALL:
+        c->crl_check_all = 1;
+        break;
+    case OPTID_NO_CA_NAMES:
+        c->no_ca_names = 1;
+        break;
     case OPTID_TLS1:
     case OPTID_TLS1_1:
     case OPTID_TLS1_2:
     case OPTID_TLS1_3: {
-        int v2 = id == OPTID_TLS1 ? PTLS_TLS1_0 : id == OPTID_TLS1_1 ? PTLS_TLS1_1 : id == OPTID_TLS1_2 ? PTLS_TLS1_2 : PTLS_TLS1_3;
-        if (o->proto_flag && o->proto_flag != v2) return usage_error(err, errlen, "Cannot supply multiple protocol flags");
+        int v2 = id == OPTID_TLS1     ? PTLS_TLS1_0
+                 : id == OPTID_TLS1_1 ? PTLS_TLS1_1
+                 : id == OPTID_TLS1_2 ? PTLS_TLS1_2
+                                      : PTLS_TLS1_3;
+        if (o->proto_flag && o->proto_flag != v2)
+            return usage_error(err, errlen, "Cannot supply multiple protocol flags");
         o->proto_flag = v2;
         break;
     }
-    case OPTID_NO_TLS1: o->no_versions |= 1u << 1; break;
-    case OPTID_NO_TLS1_1: o->no_versions |= 1u << 2; break;
-    case OPTID_NO_TLS1_2: o->no_versions |= 1u << 3; break;
-    case OPTID_NO_TLS1_3: o->no_versions |= 1u << 4; break;
-    case OPTID_MIN_PROTOCOL: o->min_proto_given = parse_protocol(v); break;
-    case OPTID_MAX_PROTOCOL: o->max_proto_given = parse_protocol(v); break;
+    case OPTID_NO_TLS1:
+        o->no_versions |= 1u << 1;
+        break;
+    case OPTID_NO_TLS1_1:
+        o->no_versions |= 1u << 2;
+        break;
+    case OPTID_NO_TLS1_2:
+        o->no_versions |= 1u << 3;
+        break;
+    case OPTID_NO_TLS1_3:
+        o->no_versions |= 1u << 4;
+        break;
+    case OPTID_MIN_PROTOCOL:
+        o->min_proto_given = parse_protocol(v);
+        break;
+    case OPTID_MAX_PROTOCOL:
+        o->max_proto_given = parse_protocol(v);
+        break;
     case OPTID_CIPHER: {
         c->cipher_string = v;
         int r = ptls_cipher_parse_list(v, c->cipher_ids, PTLS_MAX_CIPHERS, &bad);
@@ -332,13 +432,18 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         }
         for (int i = 0; i < r; i++)
             if ((c->tls13_ids[i] >> 8) != 0x13)
-                return usage_error(err, errlen, "\"%s\" is not a TLS 1.3 ciphersuite (use -cipher for TLS 1.2)",
+                return usage_error(err, errlen,
+                                   "\"%s\" is not a TLS 1.3 ciphersuite (use -cipher for TLS 1.2)",
                                    ptls_cipher_iana_name(c->tls13_ids[i]));
         c->n_tls13_ids = r;
         break;
     }
-    case OPTID_SERVERPREF: c->server_pref = 1; break;
-    case OPTID_PRIORITIZE_CHACHA: c->prioritize_chacha = 1; break;
+    case OPTID_SERVERPREF:
+        c->server_pref = 1;
+        break;
+    case OPTID_PRIORITIZE_CHACHA:
+        c->prioritize_chacha = 1;
+        break;
     case OPTID_GROUPS:
     case OPTID_CURVES:
     case OPTID_NAMED_CURVE: {
@@ -357,7 +462,8 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         uint16_t *ids = id == OPTID_SIGALGS ? c->sigalg_ids : c->client_sigalg_ids;
         int r = ptls_parse_id_list(v, ptls_sigalg_id, ids, 32, &bad);
         if (r < 0) {
-            usage_error(err, errlen, "Unknown signature algorithm \"%s\" in -%s", bad ? bad : v, ptls_options[id].name);
+            usage_error(err, errlen, "Unknown signature algorithm \"%s\" in -%s", bad ? bad : v,
+                        ptls_options[id].name);
             free(bad);
             return PTLS_EXIT_USAGE;
         }
@@ -370,22 +476,41 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         }
         break;
     }
-    case OPTID_NO_ETM: c->no_etm = 1; break;
-    case OPTID_NO_EMS: c->no_ems = 1; break;
-    case OPTID_LEGACY_RENEGOTIATION: c->legacy_renegotiation = 1; break;
-    case OPTID_NO_RENEGOTIATION: c->no_renegotiation = 1; break;
-    case OPTID_CLIENT_RENEGOTIATION: c->client_renegotiation = 1; break;
+    case OPTID_NO_ETM:
+        c->no_etm = 1;
+        break;
+    case OPTID_NO_EMS:
+        c->no_ems = 1;
+        break;
+    case OPTID_LEGACY_RENEGOTIATION:
+        c->legacy_renegotiation = 1;
+        break;
+    case OPTID_NO_RENEGOTIATION:
+        c->no_renegotiation = 1;
+        break;
+    case OPTID_CLIENT_RENEGOTIATION:
+        c->client_renegotiation = 1;
+        break;
     case OPTID_RECORD_PADDING:
         if (n < 1 || n > 16384) return usage_error(err, errlen, "-record_padding must be 1..16384");
         c->record_padding = (int)n;
         break;
-    case OPTID_ID_PREFIX: c->id_prefix = v; break;
-    case OPTID_NO_CACHE: c->session_cache = 0; break;
-    case OPTID_NO_TICKET: c->tickets = 0; break;
-    case OPTID_NUM_TICKETS: c->num_tickets = (int)n; break;
+    case OPTID_ID_PREFIX:
+        c->id_prefix = v;
+        break;
+    case OPTID_NO_CACHE:
+        c->session_cache = 0;
+        break;
+    case OPTID_NO_TICKET:
+        c->tickets = 0;
+        break;
+    case OPTID_NUM_TICKETS:
+        c->num_tickets = (int)n;
+        break;
     case OPTID_ALPN:
         if (protocols_to_wire(v, o->alpn_buf, sizeof o->alpn_buf, &c->alpn_wire_len))
-            return usage_error(err, errlen, "Invalid -alpn list \"%s\" (comma-separated, 1..255 bytes each)", v);
+            return usage_error(err, errlen, "Invalid -alpn list \"%s\" (comma-separated, 1..255 bytes each)",
+                               v);
         c->alpn_wire = o->alpn_buf;
         break;
     case OPTID_NEXTPROTONEG:
@@ -397,37 +522,64 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         if (n < 512 || n > 16384) return usage_error(err, errlen, "-max_send_frag must be 512..16384");
         c->max_send_frag = (int)n;
         break;
-    case OPTID_KEYMATEXPORT: o->keymatexport = v; break;
+    case OPTID_KEYMATEXPORT:
+        o->keymatexport = v;
+        break;
     case OPTID_KEYMATEXPORTLEN:
         if (n < 1 || n > 4096) return usage_error(err, errlen, "-keymatexportlen must be 1..4096");
         o->keymatexportlen = (int)n;
         break;
-    case OPTID_STATUS_FILE: c->status_file = v; break;
-    case OPTID_EARLY_DATA: c->early_data = 1; break;
-    case OPTID_MAX_EARLY_DATA: c->max_early_data = (uint32_t)n; break;
+    case OPTID_STATUS_FILE:
+        c->status_file = v;
+        break;
+    case OPTID_EARLY_DATA:
+        c->early_data = 1;
+        break;
+    case OPTID_MAX_EARLY_DATA:
+        c->max_early_data = (uint32_t)n;
+        break;
     case OPTID_PSK:
         if (hex_to_bin(v, o->psk_buf, sizeof o->psk_buf, &c->psk_len))
             return usage_error(err, errlen, "Not a hex number for -psk");
         c->psk = o->psk_buf;
         break;
-    case OPTID_PSK_IDENTITY: c->psk_identity = v; break;
-    case OPTID_PSK_HINT: c->psk_hint = v; break;
+    case OPTID_PSK_IDENTITY:
+        c->psk_identity = v;
+        break;
+    case OPTID_PSK_HINT:
+        c->psk_hint = v;
+        break;
     case OPTID_WWW_STATUS:
     case OPTID_WWW_FILES:
     case OPTID_HTTP:
     case OPTID_REV: {
-        int m = id == OPTID_WWW_STATUS ? MODE_WWW : id == OPTID_WWW_FILES ? MODE_WWW_FILES : id == OPTID_HTTP ? MODE_HTTP : MODE_REV;
+        int m = id == OPTID_WWW_STATUS  ? MODE_WWW
+                : id == OPTID_WWW_FILES ? MODE_WWW_FILES
+                : id == OPTID_HTTP      ? MODE_HTTP
+                                        : MODE_REV;
         if (o->mode != MODE_ECHO && o->mode != m)
             return usage_error(err, errlen, "Cannot supply more than one of -www, -WWW, -HTTP and -rev");
         o->mode = m;
         break;
     }
-    case OPTID_CRLF: o->crlf = 1; break;
-    case OPTID_NO_IGN_EOF: o->no_ign_eof = 1; break;
-    case OPTID_QUIET: o->quiet = 1; break;
-    case OPTID_BRIEF: o->brief = 1; break;
-    case OPTID_STATE: c->state = 1; break;
-    case OPTID_TRACE: c->trace = 1; break;
+    case OPTID_CRLF:
+        o->crlf = 1;
+        break;
+    case OPTID_NO_IGN_EOF:
+        o->no_ign_eof = 1;
+        break;
+    case OPTID_QUIET:
+        o->quiet = 1;
+        break;
+    case OPTID_BRIEF:
+        o->brief = 1;
+        break;
+    case OPTID_STATE:
+        c->state = 1;
+        break;
+    case OPTID_TRACE:
+        c->trace = 1;
+        break;
     case OPTID_KEYLOGFILE:
         o->keylogfile = v;
         c->keylog = 1;
@@ -446,14 +598,19 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
 static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
 {
     ptls_config *c = &o->tls;
-    int dtls = ptls_opt_given(o, OPTID_DTLS) || ptls_opt_given(o, OPTID_DTLS1) || ptls_opt_given(o, OPTID_DTLS1_2);
-    int ndtls = ptls_opt_given(o, OPTID_DTLS) + ptls_opt_given(o, OPTID_DTLS1) + ptls_opt_given(o, OPTID_DTLS1_2);
-    if (ndtls > 1 || (dtls && o->proto_flag)) return usage_error(err, errlen, "Cannot supply multiple protocol flags");
+    int dtls =
+        ptls_opt_given(o, OPTID_DTLS) || ptls_opt_given(o, OPTID_DTLS1) || ptls_opt_given(o, OPTID_DTLS1_2);
+    int ndtls =
+        ptls_opt_given(o, OPTID_DTLS) + ptls_opt_given(o, OPTID_DTLS1) + ptls_opt_given(o, OPTID_DTLS1_2);
+    if (ndtls > 1 || (dtls && o->proto_flag))
+        return usage_error(err, errlen, "Cannot supply multiple protocol flags");
     if (o->proto_flag && (o->min_proto_given || o->max_proto_given))
-        return usage_error(err, errlen, "Cannot supply both a protocol flag and '-min_protocol' or '-max_protocol'");
+        return usage_error(err, errlen,
+                           "Cannot supply both a protocol flag and '-min_protocol' or '-max_protocol'");
     if (dtls && (o->mode == MODE_WWW || o->mode == MODE_WWW_FILES || o->mode == MODE_HTTP))
         return usage_error(err, errlen, "Can't use -HTTP, -www or -WWW with DTLS");
-    if (ptls_opt_given(o, OPTID_LISTEN) && !dtls) return usage_error(err, errlen, "Can only use -listen with DTLS");
+    if (ptls_opt_given(o, OPTID_LISTEN) && !dtls)
+        return usage_error(err, errlen, "Can only use -listen with DTLS");
     if (c->early_data && o->mode == MODE_REV)
         return usage_error(err, errlen, "Can't use -early_data in combination with -rev");
     if (c->npn_wire && o->proto_flag == PTLS_TLS1_3)

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#define PTLS_OPT_ROW(id, name, type, group, cap, help, example)                                        \
+#define PTLS_OPT_ROW(id, name, type, group, cap, help, example)                                              \
     [OPTID_##id] = {OPTID_##id, name, type, group, PTLS_CAP_##cap, help, example},
 
 const ptls_option ptls_options[OPTID__COUNT] = {PTLS_OPTION_LIST(PTLS_OPT_ROW)};
@@ -37,13 +37,21 @@ const ptls_option *ptls_option_find(const char *name)
 const char *ptls_opt_type_hint(int type)
 {
     switch (type) {
-    case OPT_INT: return "+int";
-    case OPT_STRING: return "val";
-    case OPT_INFILE: return "infile";
-    case OPT_OUTFILE: return "outfile";
-    case OPT_DIR: return "dir";
-    case OPT_FORMAT: return "PEM|DER";
-    case OPT_PROTOCOL: return "val";
-    default: return "";
+    case OPT_INT:
+        return "+int";
+    case OPT_STRING:
+        return "val";
+    case OPT_INFILE:
+        return "infile";
+    case OPT_OUTFILE:
+        return "outfile";
+    case OPT_DIR:
+        return "dir";
+    case OPT_FORMAT:
+        return "PEM|DER";
+    case OPT_PROTOCOL:
+        return "val";
+    default:
+        return "";
     }
 }

@@ -66,7 +66,8 @@ void ptls_pem_write_cert(FILE *out, const unsigned char *der, size_t len)
     fputs("-----BEGIN CERTIFICATE-----\n", out);
     int col = 0;
     for (size_t i = 0; i < len; i += 3) {
-        unsigned v = (unsigned)der[i] << 16 | (i + 1 < len ? (unsigned)der[i + 1] << 8 : 0) | (i + 2 < len ? der[i + 2] : 0);
+        unsigned v = (unsigned)der[i] << 16 | (i + 1 < len ? (unsigned)der[i + 1] << 8 : 0) |
+                     (i + 2 < len ? der[i + 2] : 0);
         char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < len ? tab[v >> 6 & 63] : '=',
                      i + 2 < len ? tab[v & 63] : '='};
         fwrite(q, 1, 4, out);
@@ -85,5 +86,6 @@ void ptls_fingerprint(const unsigned char *der, size_t len, char *out, size_t ou
     ptls_sha256(der, len, md);
     size_t n = 0;
     out[0] = 0;
-    for (int i = 0; i < 32 && n + 3 < outlen; i++) n += (size_t)snprintf(out + n, outlen - n, i ? ":%02X" : "%02X", md[i]);
+    for (int i = 0; i < 32 && n + 3 < outlen; i++)
+        n += (size_t)snprintf(out + n, outlen - n, i ? ":%02X" : "%02X", md[i]);
 }

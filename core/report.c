@@ -10,11 +10,16 @@
 const char *ptls_version_name(int v)
 {
     switch (v) {
-    case PTLS_TLS1_0: return "TLSv1";
-    case PTLS_TLS1_1: return "TLSv1.1";
-    case PTLS_TLS1_2: return "TLSv1.2";
-    case PTLS_TLS1_3: return "TLSv1.3";
-    default: return "unknown";
+    case PTLS_TLS1_0:
+        return "TLSv1";
+    case PTLS_TLS1_1:
+        return "TLSv1.1";
+    case PTLS_TLS1_2:
+        return "TLSv1.2";
+    case PTLS_TLS1_3:
+        return "TLSv1.3";
+    default:
+        return "unknown";
     }
 }
 
@@ -34,9 +39,11 @@ static void print_keymat(ptls_conn *c, FILE *out)
     if (!km) return;
     fprintf(out, "Keying material exporter:\n    Label: '%s'\n    Length: %i bytes\n", o->keymatexport,
             o->keymatexportlen);
-    if (c->srv->be->export_keying_material(c->tls, o->keymatexport, km, (size_t)o->keymatexportlen) == PTLS_OK) {
+    if (c->srv->be->export_keying_material(c->tls, o->keymatexport, km, (size_t)o->keymatexportlen) ==
+        PTLS_OK) {
         fprintf(out, "    Keying material: ");
-        for (int i = 0; i < o->keymatexportlen; i++) fprintf(out, "%02X", km[i]);
+        for (int i = 0; i < o->keymatexportlen; i++)
+            fprintf(out, "%02X", km[i]);
         fprintf(out, "\n");
     } else {
         char text[256] = "";
@@ -64,7 +71,8 @@ static void print_brief(ptls_conn *c)
         fprintf(stderr, "No peer certificate\n");
     }
     if (i->group[0])
-        fprintf(stderr, i->version == PTLS_TLS1_3 ? "Negotiated TLS1.3 group: %s\n" : "Server Temp Key: %s\n", i->group);
+        fprintf(stderr, i->version == PTLS_TLS1_3 ? "Negotiated TLS1.3 group: %s\n" : "Server Temp Key: %s\n",
+                i->group);
     if (i->alpn[0]) fprintf(stderr, "ALPN protocol: %s\n", i->alpn);
     if (i->sni[0]) fprintf(stderr, "Server name: %s\n", i->sni);
     fprintf(stderr, "Session: %s\n", i->resumed == 1 ? "Reused" : i->resumed == 0 ? "New" : "unknown");
@@ -80,7 +88,8 @@ static void print_default(ptls_conn *c)
         ptls_pem_write_cert(stdout, i->peer_der, i->peer_der_len);
     }
     if (i->peer_cert) printf("subject=%s\n", i->peer_subject);
-    if (i->peer_cert && i->verify_ok == 0 && !c->srv->o->verify_quiet) printf("verify error: %s\n", i->verify_text);
+    if (i->peer_cert && i->verify_ok == 0 && !c->srv->o->verify_quiet)
+        printf("verify error: %s\n", i->verify_text);
     printf("Protocol version: %s\n", ptls_version_name(i->version));
     const ptls_cipher_entry *e = ptls_cipher_by_id(i->cipher_id);
     printf("CIPHER is %s\n", e ? e->openssl : cipher_name(i, cb, sizeof cb));
@@ -110,8 +119,12 @@ void ptls_report_session(ptls_conn *c, ptls_buf *b)
     char cb[16];
     const ptls_cipher_entry *e = ptls_cipher_by_id(i->cipher_id);
     ptls_buf_printf(b, "Protocol version: %s\n", ptls_version_name(i->version));
-    ptls_buf_printf(b, "Cipher suite: %s (%s, 0x%04X)\n", cipher_name(i, cb, sizeof cb), e ? e->openssl : "-", i->cipher_id);
-    ptls_buf_printf(b, "Key exchange group: %s\n", i->group[0] ? i->group : "(not reported by this backend)");
+    ptls_buf_printf(b, "Cipher suite: %s (%s, 0x%04X)\n", cipher_name(i, cb, sizeof cb), e ? e->openssl : "-",
+                    i->cipher_id);
+    ptls_buf_printf(b, "Key exchange group: %s\n",
+                    i->group[0]                                     ? i->group
+                    : (i->resumed == 1 && i->version < PTLS_TLS1_3) ? "(none: resumed without a key exchange)"
+                                                                    : "(not known for this handshake)");
     ptls_buf_printf(b, "ALPN protocol: %s\n", i->alpn[0] ? i->alpn : "(none)");
     ptls_buf_printf(b, "Server name (SNI): %s\n", i->sni[0] ? i->sni : "(none)");
     ptls_buf_printf(b, "Session: %s\n", i->resumed == 1 ? "Reused" : i->resumed == 0 ? "New" : "unknown");

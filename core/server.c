@@ -91,7 +91,8 @@ static int listen_unix(ptls_server *s, char *err, size_t errlen)
 static int listen_tcp(ptls_server *s, char *err, size_t errlen)
 {
     const ptls_server_opts *o = s->o;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *res = NULL;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *res = NULL;
     hints.ai_family = o->family;
     /* No host: one dual-stack IPv6 socket when possible, as s_server does. */
     const char *host = o->host[0] ? o->host : NULL;
@@ -187,7 +188,8 @@ static void accept_all(ptls_server *s, int lfd)
         s->stats.accepts++;
         if (s->n_conns >= s->o->max_conns) {
             s->stats.rejected++;
-            if (!s->o->quiet) fprintf(stderr, "polytls: %s: -max_conns %d reached, closing\n", peer, s->o->max_conns);
+            if (!s->o->quiet)
+                fprintf(stderr, "polytls: %s: -max_conns %d reached, closing\n", peer, s->o->max_conns);
             close(fd);
         } else {
             if (ss.ss_family != AF_UNIX) {
@@ -211,7 +213,8 @@ static void read_stdin(ptls_server *s)
          * (unlike s_server), unless -no_ign_eof asked for s_server's exit. */
         epoll_ctl(s->epfd, EPOLL_CTL_DEL, 0, NULL);
         s->stdin_watched = 0;
-        if (ptls_buf_size(&s->stdin_buf)) ptls_stdin_line(s, (char *)ptls_buf_head(&s->stdin_buf), ptls_buf_size(&s->stdin_buf));
+        if (ptls_buf_size(&s->stdin_buf))
+            ptls_stdin_line(s, (char *)ptls_buf_head(&s->stdin_buf), ptls_buf_size(&s->stdin_buf));
         ptls_buf_free(&s->stdin_buf);
         if (s->o->no_ign_eof) s->stop = 1;
         return;
@@ -244,7 +247,8 @@ static void watch_stdin(ptls_server *s)
 
 static void free_everything(ptls_server *s)
 {
-    while (s->conns) ptls_conn_abort(s->conns);
+    while (s->conns)
+        ptls_conn_abort(s->conns);
     ptls_conn_reap(s);
     stop_listening(s);
     if (s->tls_server) s->be->server_free(s->tls_server);
@@ -306,7 +310,8 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
         for (int i = 0; i < n && !s->stop; i++) {
             uint64_t tag = evs[i].data.u64;
             if (tag == TAG_LISTEN0 || tag == TAG_LISTEN1) {
-                if (s->listening && (int)(tag - TAG_LISTEN0) < s->n_listen) accept_all(s, s->listen_fd[tag - TAG_LISTEN0]);
+                if (s->listening && (int)(tag - TAG_LISTEN0) < s->n_listen)
+                    accept_all(s, s->listen_fd[tag - TAG_LISTEN0]);
             } else if (tag == TAG_STDIN) {
                 read_stdin(s);
             } else {

@@ -8,6 +8,7 @@
 #include "buffer.h"
 #include "polytls/backend.h"
 #include "server_opts.h"
+#include "serverhello.h"
 
 enum ptls_conn_state { CONN_HANDSHAKE, CONN_OPEN, CONN_CLOSING };
 
@@ -24,16 +25,17 @@ struct ptls_conn {
     int state;       /* enum ptls_conn_state */
     uint32_t events; /* current epoll interest */
     int64_t t_accept_ms, t_last_ms, t_closing_ms;
-    ptls_buf in;  /* plaintext received, not yet consumed by the mode */
-    ptls_buf out; /* plaintext to send */
+    ptls_buf in;          /* plaintext received, not yet consumed by the mode */
+    ptls_buf out;         /* plaintext to send */
     size_t write_pending; /* length of a write that returned WANT_*: retried as is */
     int file_fd;          /* -WWW body being streamed, -1 if none */
     off_t file_left;
     int close_after_flush;
     int http_requests; /* requests served on this connection (keep-alive) */
     ptls_conn_info info;
+    ptls_sh_parser server_flight; /* our own cleartext handshake, read as sent */
     uint64_t bytes_in, bytes_out; /* ciphertext */
-    int dead; /* destroyed; freed after the current event batch */
+    int dead;                     /* destroyed; freed after the current event batch */
     ptls_conn *prev, *next;
 };
 
@@ -51,7 +53,7 @@ struct ptls_server {
     int listening;
     int64_t accept_paused_until_ms;
     ptls_conn *conns;
-    ptls_conn *graveyard; /* destroyed connections awaiting free() */
+    ptls_conn *graveyard;   /* destroyed connections awaiting free() */
     long closed_since_trim; /* connections freed since memory was last returned */
     int n_conns;
     ptls_conn *current; /* most recent connection, target of stdin */

@@ -18,7 +18,8 @@ static void block(uint32_t h[8], const unsigned char *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+               p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -42,16 +43,19 @@ static void block(uint32_t h[8], const unsigned char *p)
 
 void ptls_sha256(const void *data, size_t len, unsigned char out[32])
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const unsigned char *p = data;
     size_t left = len;
-    for (; left >= 64; p += 64, left -= 64) block(h, p);
+    for (; left >= 64; p += 64, left -= 64)
+        block(h, p);
     unsigned char tail[128] = {0};
     memcpy(tail, p, left);
     tail[left] = 0x80;
     size_t tl = left < 56 ? 64 : 128;
     uint64_t bits = (uint64_t)len * 8;
-    for (int i = 0; i < 8; i++) tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
     block(h, tail);
     if (tl == 128) block(h, tail + 64);
     for (int i = 0; i < 8; i++) {

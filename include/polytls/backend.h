@@ -101,18 +101,18 @@ typedef struct ptls_conn_info {
     int peer_cert;          /* 1 if the client presented a certificate */
     char peer_subject[512]; /* one-line subject, e.g. "CN = client" */
     unsigned char peer_der[8192];
-    size_t peer_der_len;   /* 0 if absent or larger than peer_der */
-    int verify_ok;         /* 1 verified, 0 failed, -1 not requested/no cert */
-    char verify_text[128]; /* the library's reason when verify_ok == 0 */
+    size_t peer_der_len;      /* 0 if absent or larger than peer_der */
+    int verify_ok;            /* 1 verified, 0 failed, -1 not requested/no cert */
+    char verify_text[128];    /* the library's reason when verify_ok == 0 */
     int secure_renegotiation; /* 1 supported by peer, 0 not, -1 unknown */
     char sigalg[64];          /* signature scheme the server used, "" unknown */
 } ptls_conn_info;
 
 typedef struct ptls_backend {
-    int abi;               /* PTLS_BACKEND_ABI */
-    const char *name;      /* "openssl": what -backend takes */
-    const char *prefix;    /* symbol prefix, "ossl" (documentation only) */
-    int cap_count;         /* PTLS_CAP__COUNT the module was built with */
+    int abi;            /* PTLS_BACKEND_ABI */
+    const char *name;   /* "openssl": what -backend takes */
+    const char *prefix; /* symbol prefix, "ossl" (documentation only) */
+    int cap_count;      /* PTLS_CAP__COUNT the module was built with */
 
     /* Indexed by enum ptls_cap. PTLS_SUPPORTED marks a capability the
      * backend has and a test proves; any other string is the reason it is
@@ -131,8 +131,8 @@ typedef struct ptls_backend {
     /* Checks that depend on the combination of options or their values and
      * cannot be expressed by a single capability bit. For each refusal, call
      * refuse(option, reason). Returns the number of refusals. May be NULL. */
-    int (*check_config)(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
-                        void *arg);
+    int (*check_config)(const ptls_config *cfg,
+                        void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
 
     /* Build the server context from the whole validated configuration: load
      * every file, apply every setting. Any failure is fatal (returns NULL

@@ -41,9 +41,9 @@ typedef struct ptls_keypair {
 
 typedef struct ptls_config {
     /* Identity */
-    ptls_keypair cert;  /* -cert/-key: always set unless nocert */
-    ptls_keypair dcert; /* -dcert/-dkey: second key type; cert == NULL if unset */
-    ptls_keypair cert2; /* -cert2/-key2: served for servername; cert == NULL if unset */
+    ptls_keypair cert;      /* -cert/-key: always set unless nocert */
+    ptls_keypair dcert;     /* -dcert/-dkey: second key type; cert == NULL if unset */
+    ptls_keypair cert2;     /* -cert2/-key2: served for servername; cert == NULL if unset */
     const char *servername; /* -servername: name that selects cert2 */
     int servername_fatal;
     int nocert; /* -nocert: anonymous DH */

@@ -49,10 +49,14 @@ static char *expand(const char *in, int port)
     for (const char *p = in; *p;) {
         const char *rep = NULL;
         size_t skip = 0;
-        if (strncmp(p, "@PORT@", 6) == 0) rep = portbuf, skip = 6;
-        else if (strncmp(p, "@PKI@", 5) == 0) rep = pt_pki(), skip = 5;
-        else if (strncmp(p, "@BIN@", 5) == 0) rep = pt_bin(), skip = 5;
-        else if (strncmp(p, "@BACKEND@", 9) == 0) rep = pt_backend(), skip = 9;
+        if (strncmp(p, "@PORT@", 6) == 0)
+            rep = portbuf, skip = 6;
+        else if (strncmp(p, "@PKI@", 5) == 0)
+            rep = pt_pki(), skip = 5;
+        else if (strncmp(p, "@BIN@", 5) == 0)
+            rep = pt_bin(), skip = 5;
+        else if (strncmp(p, "@BACKEND@", 9) == 0)
+            rep = pt_backend(), skip = 9;
         if (rep) {
             size_t rl = strlen(rep);
             if (n + rl + 1 >= cap) out = realloc(out, cap = (n + rl) * 2 + 64);
@@ -108,7 +112,8 @@ static void load_caps(void)
     char *start = strstr(out, header);
     cr_assert_not_null(start, "backend %s not in `polytls backends` output", pt_backend());
     char *end = start + 1;
-    while ((end = strchr(end, '\n')) && end[1] == ' ') end++;
+    while ((end = strchr(end, '\n')) && end[1] == ' ')
+        end++;
     if (end) *end = 0;
     caps_text = strdup(start);
     free(out);
@@ -123,7 +128,8 @@ const char *pt_cap_reason(const char *cap)
     const char *p = strstr(caps_text, needle);
     cr_assert_not_null(p, "unknown capability %s", cap);
     p += strlen(needle);
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     if (strncmp(p, "yes", 3) == 0) return "";
     p += 4; /* "no: " */
     const char *eol = strchr(p, '\n');

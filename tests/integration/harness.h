@@ -31,16 +31,17 @@ int pt_has_cap(const char *cap);
 /* The capability's refusal reason ("" when supported). */
 const char *pt_cap_reason(const char *cap);
 /* Skips the test unless the backend has the capability. */
-#define PT_REQUIRE_CAP(cap)                                                                                    \
-    do {                                                                                                       \
-        if (!pt_has_cap(cap)) cr_skip_test("backend %s lacks capability %s", pt_backend(), cap);               \
+#define PT_REQUIRE_CAP(cap)                                                                                  \
+    do {                                                                                                     \
+        if (!pt_has_cap(cap)) cr_skip_test("backend %s lacks capability %s", pt_backend(), cap);             \
     } while (0)
 
 /* Start `polytls s_server -backend B -accept 127.0.0.1:0 ARGS` in a fresh
  * scratch dir (ARGS is a shell-quoted string; "@PKI@" expands to the PKI
  * directory). With interactive, the server's stdin is a pipe for
  * pt_server_input; otherwise /dev/null. Waits for the ACCEPT line. */
-int pt_server_start(pt_server *s, int interactive, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int pt_server_start(pt_server *s, int interactive, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Start in a given directory (for -WWW roots); dir must exist. */
 int pt_server_start_in(pt_server *s, const char *dir, int interactive, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -75,12 +76,12 @@ int pt_spawn_wait(pt_bg *bg, int timeout_ms, char **out);
 char *pt_spawn_output(pt_bg *bg);
 
 /* Start or fail the test, showing the server's stderr. */
-#define PT_START(s, interactive, ...)                                                                          \
-    do {                                                                                                       \
-        if (pt_server_start((s), (interactive), __VA_ARGS__) != 0) {                                           \
-            char *e_ = pt_server_stderr(s);                                                                    \
-            cr_assert_fail("server did not start (exit %d): %s", (s)->status, e_);                             \
-        }                                                                                                      \
+#define PT_START(s, interactive, ...)                                                                        \
+    do {                                                                                                     \
+        if (pt_server_start((s), (interactive), __VA_ARGS__) != 0) {                                         \
+            char *e_ = pt_server_stderr(s);                                                                  \
+            cr_assert_fail("server did not start (exit %d): %s", (s)->status, e_);                           \
+        }                                                                                                    \
     } while (0)
 
 /* Run polytls itself (not a server start): returns exit status, captures

@@ -14,7 +14,8 @@ static void expect(int want_rc, const char *want_text, const char *args)
     char *out;
     int rc = pt_polytls(&out, SRV "%s </dev/null", args);
     cr_assert_eq(rc, want_rc, "polytls s_server %s: exit %d, want %d: %s", args, rc, want_rc, out);
-    if (want_text) cr_assert(strstr(out, want_text), "polytls s_server %s: missing \"%s\" in: %s", args, want_text, out);
+    if (want_text)
+        cr_assert(strstr(out, want_text), "polytls s_server %s: missing \"%s\" in: %s", args, want_text, out);
     free(out);
 }
 
@@ -42,7 +43,8 @@ Test(exit_codes, help_exits_0)
 {
     char *out;
     cr_assert_eq(pt_polytls(&out, "s_server -help"), 0);
-    cr_assert(strstr(out, "-backend") && strstr(out, "-early_data") && strstr(out, "Protocol and version options"),
+    cr_assert(strstr(out, "-backend") && strstr(out, "-early_data") &&
+                  strstr(out, "Protocol and version options"),
               "%s", out);
     free(out);
     cr_assert_eq(pt_polytls(&out, "-help"), 0);
@@ -56,11 +58,13 @@ Test(exit_codes, runtime_failures_exit_1)
     expect(1, NULL, "-cert @PKI@/server-rsa.pem -key @PKI@/client.key");
     if (pt_has_cap("key-password")) {
         expect(1, NULL, "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass pass:wrong");
-        expect(1, "environment variable", "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass env:PT_NO_SUCH_VAR");
+        expect(1, "environment variable",
+               "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass env:PT_NO_SUCH_VAR");
     }
     /* The messages never echo a pass phrase. */
     char *out;
-    pt_polytls(&out, SRV "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass pass:hunter2 </dev/null");
+    pt_polytls(&out, SRV
+               "-cert @PKI@/server-rsa.pem -key @PKI@/server-rsa-trad-enc.key -pass pass:hunter2 </dev/null");
     cr_assert_null(strstr(out, "hunter2"), "%s", out);
     free(out);
 }
@@ -70,7 +74,8 @@ Test(exit_codes, port_in_use_exits_1)
     pt_server s;
     PT_START(&s, 0, RSA_CERT);
     char *out;
-    int rc = pt_polytls(&out, "s_server -backend @BACKEND@ -accept 127.0.0.1:%d " RSA_CERT " </dev/null", s.port);
+    int rc =
+        pt_polytls(&out, "s_server -backend @BACKEND@ -accept 127.0.0.1:%d " RSA_CERT " </dev/null", s.port);
     cr_assert_eq(rc, 1, "%s", out);
     cr_assert(strstr(out, "Address already in use"), "%s", out);
     free(out);
@@ -151,8 +156,9 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         int nocert = strstr(probes[i].args, "-nocert") != NULL;
         int rc = pt_polytls(&out, SRV "%s %s </dev/null", nocert ? "" : RSA_CERT, probes[i].args);
         cr_assert_eq(rc, 3, "%s (%s refused): exit %d: %s", probes[i].args, probes[i].cap, rc, out);
-        cr_assert(strstr(out, "capability error") && strstr(out, probes[i].optname) && strstr(out, pt_backend()) &&
-                      strstr(out, libver) && strstr(out, pt_cap_reason(probes[i].cap)),
+        cr_assert(strstr(out, "capability error") && strstr(out, probes[i].optname) &&
+                      strstr(out, pt_backend()) && strstr(out, libver) &&
+                      strstr(out, pt_cap_reason(probes[i].cap)),
                   "%s: message lacks option/backend/version/reason: %s", probes[i].args, out);
         free(out);
     }
@@ -161,8 +167,9 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
 
 Test(capabilities, unimplemented_options_are_refused_not_ignored)
 {
-    static const char *opts[] = {"-engine dynamic", "-ssl_config x", "-msg", "-debug", "-tlsextdebug", "-x509_strict",
-                                 "-stateless", "-sctp", "-crl_download", "-verify_hostname a.test"};
+    static const char *opts[] = {"-engine dynamic", "-ssl_config x",          "-msg",       "-debug",
+                                 "-tlsextdebug",    "-x509_strict",           "-stateless", "-sctp",
+                                 "-crl_download",   "-verify_hostname a.test"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char *out;
         int rc = pt_polytls(&out, SRV RSA_CERT " %s </dev/null", opts[i]);
@@ -191,8 +198,8 @@ Test(capabilities, backend_module_runs_its_own_library_only)
     for (size_t i = 0; i < 3; i++) {
         int mapped = strstr(maps, libs[i].lib) != NULL;
         int want = strcmp(libs[i].backend, pt_backend()) == 0;
-        cr_assert_eq(mapped, want, "%s %s mapped into a -backend %s server", libs[i].lib, mapped ? "is" : "is not",
-                     pt_backend());
+        cr_assert_eq(mapped, want, "%s %s mapped into a -backend %s server", libs[i].lib,
+                     mapped ? "is" : "is not", pt_backend());
     }
     free(maps);
     /* The version the module reports is the version of the library that
@@ -204,7 +211,8 @@ Test(capabilities, backend_module_runs_its_own_library_only)
     char *p = strstr(ver, pt_backend());
     cr_assert_not_null(p);
     p += strlen(pt_backend());
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
     char want[300];
     snprintf(want, sizeof want, "backend %s (%s)", pt_backend(), line);

@@ -109,7 +109,8 @@ Test(handshake, sni_mismatch_fatal)
     PT_REQUIRE_CAP("sni-cert");
     pt_server s;
     PT_START(&s, 0,
-             "-www " RSA_CERT " -servername alt.test -cert2 @PKI@/alt.pem -key2 @PKI@/alt.key -servername_fatal");
+             "-www " RSA_CERT
+             " -servername alt.test -cert2 @PKI@/alt.pem -key2 @PKI@/alt.key -servername_fatal");
     char *out;
     pt_run(&out, 20, s.port, S_CLIENT " -servername other.test");
     cr_assert_null(strstr(out, "Cipher is TLS"), "mismatch must fail: %s", out);
@@ -125,8 +126,8 @@ static void curl_with_cert(int port, const char *cert, int expect_ok, const char
     char *out;
     int rc;
     if (cert)
-        rc = pt_run(&out, 20, port, "curl -sSk --cert @PKI@/%s.pem --key @PKI@/%s.key https://127.0.0.1:@PORT@/", cert,
-                    cert);
+        rc = pt_run(&out, 20, port,
+                    "curl -sSk --cert @PKI@/%s.pem --key @PKI@/%s.key https://127.0.0.1:@PORT@/", cert, cert);
     else
         rc = pt_run(&out, 20, port, "curl -sSk https://127.0.0.1:@PORT@/");
     if (expect_ok) {
@@ -208,12 +209,13 @@ static void resume_twice(int port, const char *client_flags, int expect_reused)
     cr_assert(strstr(out, "New, TLSv1."), "first connection failed: %s", out);
     free(out);
     /* Without cache and tickets s_client may have no session to save. */
-    pt_run(&out, 20, port, GET_PIPE S_CLIENT " -ign_eof %s $([ -s %s/sess ] && echo -sess_in %s/sess)", client_flags, dir,
-           dir);
+    pt_run(&out, 20, port, GET_PIPE S_CLIENT " -ign_eof %s $([ -s %s/sess ] && echo -sess_in %s/sess)",
+           client_flags, dir, dir);
     if (expect_reused)
         cr_assert(strstr(out, "Reused, TLSv1.") && strstr(out, "Session: Reused"), "not resumed: %s", out);
     else
-        cr_assert(strstr(out, "New, TLSv1.") && !strstr(out, "Reused, TLSv1."), "resumed unexpectedly: %s", out);
+        cr_assert(strstr(out, "New, TLSv1.") && !strstr(out, "Reused, TLSv1."), "resumed unexpectedly: %s",
+                  out);
     free(out);
 }
 

@@ -36,7 +36,8 @@ static void make_www_root(char *root, size_t len)
     write_file(base, "secret.txt", "TOP-SECRET\n", 11);
     write_file(root, "index.html", "<h1>hello</h1>\n", 15);
     unsigned char bin[200000];
-    for (size_t i = 0; i < sizeof bin; i++) bin[i] = (unsigned char)(i * 7 + (i >> 8));
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)(i * 7 + (i >> 8));
     bin[100] = 0;
     bin[101] = '\r';
     bin[102] = '\n';
@@ -56,8 +57,8 @@ static void make_www_root(char *root, size_t len)
 static int http_code_with(int port, const char *path, const char *flags)
 {
     char *out;
-    pt_run(&out, 20, port, CURL " -o /dev/null -w '%%{http_code}' --path-as-is %s 'https://127.0.0.1:@PORT@%s'", flags,
-           path);
+    pt_run(&out, 20, port,
+           CURL " -o /dev/null -w '%%{http_code}' --path-as-is %s 'https://127.0.0.1:@PORT@%s'", flags, path);
     int code = atoi(out);
     free(out);
     return code;
@@ -109,15 +110,23 @@ Test(www_files, refuses_everything_outside_the_root)
         const char *path;
         int code;
     } cases[] = {
-        {"/../secret.txt", 403},        {"/sub/../../secret.txt", 403}, {"/%2e%2e/secret.txt", 403},
-        {"/%2E%2E%2Fsecret.txt", 403},  {"//etc/passwd", 403},          {"/escape", 403},
-        {"/sub%5c..%5csecret.txt", 403}, {"/no-such-file", 404},         {"/sub", 403},
-        {"/a%00b", 400},                {"/", 403},
+        {"/../secret.txt", 403},
+        {"/sub/../../secret.txt", 403},
+        {"/%2e%2e/secret.txt", 403},
+        {"/%2E%2E%2Fsecret.txt", 403},
+        {"//etc/passwd", 403},
+        {"/escape", 403},
+        {"/sub%5c..%5csecret.txt", 403},
+        {"/no-such-file", 404},
+        {"/sub", 403},
+        {"/a%00b", 400},
+        {"/", 403},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_assert_eq(http_code(s.port, cases[i].path), cases[i].code, "%s", cases[i].path);
     char *out;
-    pt_run(&out, 20, s.port, CURL " --path-as-is https://127.0.0.1:@PORT@/../secret.txt https://127.0.0.1:@PORT@/escape");
+    pt_run(&out, 20, s.port,
+           CURL " --path-as-is https://127.0.0.1:@PORT@/../secret.txt https://127.0.0.1:@PORT@/escape");
     cr_assert_null(strstr(out, "TOP-SECRET"), "content from outside the root: %s", out);
     free(out);
     cr_assert_eq(http_code_with(s.port, "/index.html", "-X POST"), 405);
@@ -131,9 +140,11 @@ Test(www_files, keep_alive_reuses_the_connection)
     pt_server s;
     cr_assert_eq(pt_server_start_in(&s, root, 0, "-WWW " RSA_CERT), 0);
     char *out;
-    int rc = pt_run(&out, 20, s.port, CURL " -v https://127.0.0.1:@PORT@/index.html https://127.0.0.1:@PORT@/sub/a.txt");
+    int rc = pt_run(&out, 20, s.port,
+                    CURL " -v https://127.0.0.1:@PORT@/index.html https://127.0.0.1:@PORT@/sub/a.txt");
     cr_assert_eq(rc, 0, "%s", out);
-    cr_assert(strstr(out, "Re-using existing connection") || strstr(out, "Reusing existing connection"), "%s", out);
+    cr_assert(strstr(out, "Re-using existing connection") || strstr(out, "Reusing existing connection"), "%s",
+              out);
     cr_assert(strstr(out, "in sub"), "%s", out);
     free(out);
     pt_server_stop(&s);
@@ -143,7 +154,8 @@ Test(http_mode, file_is_the_whole_response)
 {
     char root[512];
     make_www_root(root, sizeof root);
-    const char resp[] = "HTTP/1.0 200 OK\r\nX-Polytls-Test: raw\r\nContent-Type: text/plain\r\n\r\nraw body\n";
+    const char resp[] =
+        "HTTP/1.0 200 OK\r\nX-Polytls-Test: raw\r\nContent-Type: text/plain\r\n\r\nraw body\n";
     write_file(root, "raw.txt", resp, sizeof resp - 1);
     pt_server s;
     cr_assert_eq(pt_server_start_in(&s, root, 0, "-HTTP " RSA_CERT), 0);
@@ -218,7 +230,8 @@ Test(concurrency, idle_tcp_client_does_not_block_others)
     cr_assert_eq(rc, 0, "a client was blocked by idle ones: %s", out);
     cr_assert(strstr(out, "Protocol version"), "%s", out);
     free(out);
-    for (int i = 0; i < 20; i++) close(idle[i]);
+    for (int i = 0; i < 20; i++)
+        close(idle[i]);
     pt_server_stop(&s);
 }
 
@@ -336,10 +349,14 @@ Test(listening, unix_socket)
     char dir[256];
     pt_mkdtemp(dir, sizeof dir);
     pt_bg srv;
-    pt_spawn(&srv, 0, "exec @BIN@ s_server -backend @BACKEND@ -unix %s/sock -www -naccept 1 " RSA_CERT " </dev/null", dir);
+    pt_spawn(&srv, 0,
+             "exec @BIN@ s_server -backend @BACKEND@ -unix %s/sock -www -naccept 1 " RSA_CERT " </dev/null",
+             dir);
     char *out;
-    int rc = pt_run(&out, 20, 0, "for i in $(seq 50); do [ -S %s/sock ] && break; sleep 0.1; done; " CURL
-                                 " --unix-socket %s/sock https://localhost/", dir, dir);
+    int rc = pt_run(&out, 20, 0,
+                    "for i in $(seq 50); do [ -S %s/sock ] && break; sleep 0.1; done; " CURL
+                    " --unix-socket %s/sock https://localhost/",
+                    dir, dir);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(strstr(out, "Protocol version: TLSv1"), "%s", out);
     free(out);

@@ -1014,3 +1014,106 @@ Test(clienthello, md5_vectors)
         cr_assert_str_eq(hex, out[i]);
     }
 }
+
+/* A minimal hello (one suite) with one extension block given as raw bytes. */
+static int feed_with_exts(int dtls, const void *exts, size_t n)
+{
+    bb body, w;
+    bb_init(&body);
+    bb_init(&w);
+    u16(&body, dtls ? 0xfefd : 0x0303);
+    fill(&body, 0, 32);
+    u8(&body, 0);
+    if (dtls) u8(&body, 0);
+    put(&body, "\x00\x02\x13\x01\x01\x00", 6);
+    u16(&body, (unsigned)n);
+    put(&body, exts, n);
+    if (dtls) {
+        dtls_frag(&w, &body, 0, 0, body.n);
+    } else {
+        bb hs;
+        bb_init(&hs);
+        tls_msg(&hs, &body, 1);
+        tls_records(&w, &hs, 16384);
+        bb_free(&hs);
+    }
+    int st = feed_all(&w, dtls);
+    bb_free(&body);
+    bb_free(&w);
+    return st;
+}
+
+Test(clienthello, ja4_alpn_and_version_rules)
+{
+    /* Non-alphanumeric first/last byte: first and last hex digit instead. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x10\x00\x05\x00\x03\x02\xab\xcd", 9), PTLS_CH_DONE, "%s",
+                 ptls_ch_reason(&P));
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t12i0101ad_", 11), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    cr_assert_eq(feed_with_exts(0, "\x00\x10\x00\x05\x00\x03\x02\x30\xab", 9), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t12i01013b_", 11), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    /* A single character is both first and last. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x10\x00\x04\x00\x02\x01x", 8), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t12i0101xx_", 11), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    /* An empty protocol name is malformed. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x10\x00\x03\x00\x01\x00", 7), PTLS_CH_MALFORMED);
+    ptls_ch_parser_free(&P);
+    /* supported_versions: GREASE ignored, highest wins; DTLS numbers run
+     * backwards (0xfefc is DTLS 1.3). */
+    cr_assert_eq(feed_with_exts(0, "\x00\x2b\x00\x07\x06\x5a\x5a\x03\x03\x03\x04", 11), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t13i0101", 8), 0, "%s", ptls_ch_result(&P)->ja4);
+    cr_assert_eq(ptls_ch_result(&P)->grease, PTLS_CH_GREASE_VERSION);
+    ptls_ch_parser_free(&P);
+    cr_assert_eq(feed_with_exts(1, "\x00\x2b\x00\x05\x04\xfe\xfd\xfe\xfc", 9), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "dd3i0101", 8), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    /* Only GREASE in supported_versions: the legacy version counts. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x2b\x00\x03\x02\x5a\x5a", 7), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t12i0101", 8), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    /* Unknown version: "00". Odd supported_versions: malformed. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x2b\x00\x03\x02\x7f\x1c", 7), PTLS_CH_DONE);
+    cr_assert_eq(strncmp(ptls_ch_result(&P)->ja4, "t00i0101", 8), 0, "%s", ptls_ch_result(&P)->ja4);
+    ptls_ch_parser_free(&P);
+    cr_assert_eq(feed_with_exts(0, "\x00\x2b\x00\x04\x03\x03\x04\x00", 8), PTLS_CH_MALFORMED);
+}
+
+Test(clienthello, small_extension_rules)
+{
+    /* Empty key_share list (asks for HelloRetryRequest) is legal. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x33\x00\x02\x00\x00", 6), PTLS_CH_DONE);
+    cr_assert(ptls_ch_result(&P)->has_key_share);
+    cr_assert_eq(ptls_ch_result(&P)->n_key_shares, 0);
+    ptls_ch_parser_free(&P);
+    /* A key share with an empty key is not. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x33\x00\x06\x00\x04\x00\x1d\x00\x00", 10), PTLS_CH_MALFORMED);
+    ptls_ch_parser_free(&P);
+    /* server_name with an unknown name type only: SNI present, no host. */
+    cr_assert_eq(feed_with_exts(0, "\x00\x00\x00\x06\x00\x04\x07\x00\x01Z", 10), PTLS_CH_DONE);
+    cr_assert(ptls_ch_result(&P)->has_sni);
+    cr_assert_str_eq(ptls_ch_result(&P)->sni, "");
+    cr_assert_eq(ptls_ch_result(&P)->ja4[3], 'd');
+    ptls_ch_parser_free(&P);
+    /* A host name with a NUL byte is refused. */
+    cr_assert_eq(feed_with_exts(0,
+                                "\x00\x00\x00\x08\x00\x06\x00\x00\x03"
+                                "a\x00z",
+                                12),
+                 PTLS_CH_MALFORMED);
+    ptls_ch_parser_free(&P);
+    /* GREASE psk mode, session ticket with content, empty extensions block. */
+    cr_assert_eq(feed_with_exts(0,
+                                "\x00\x2d\x00\x03\x02\x01\x2a\x00\x23\x00\x03"
+                                "abc",
+                                14),
+                 PTLS_CH_DONE);
+    cr_assert_eq(ptls_ch_result(&P)->grease, PTLS_CH_GREASE_PSKMODE);
+    cr_assert_eq(ptls_ch_result(&P)->session_ticket_len, 3);
+    ptls_ch_parser_free(&P);
+    cr_assert_eq(feed_with_exts(0, "", 0), PTLS_CH_DONE);
+    cr_assert(ptls_ch_result(&P)->has_extensions);
+    cr_assert_eq(ptls_ch_result(&P)->n_exts, 0);
+    cr_assert_str_eq(ptls_ch_result(&P)->ja4 + 24, "000000000000");
+}

@@ -21,7 +21,8 @@ static int parse_line(const char *line)
     char *argv[64];
     int argc = 0;
     snprintf(buf, sizeof buf, "%s", line);
-    for (char *t = strtok(buf, " "); t && argc < 64; t = strtok(NULL, " ")) argv[argc++] = t;
+    for (char *t = strtok(buf, " "); t && argc < 64; t = strtok(NULL, " "))
+        argv[argc++] = t;
     return parse(argc, argv);
 }
 
@@ -35,7 +36,8 @@ Test(options, table_is_consistent)
         cr_assert(opt->help && opt->help[0], "-%s has no help", opt->name);
         cr_assert(opt->group >= 0 && opt->group < GRP__COUNT, "-%s", opt->name);
         cr_assert(opt->cap >= PTLS_CAP_UNIMPLEMENTED && opt->cap < PTLS_CAP__COUNT, "-%s", opt->name);
-        cr_assert_eq(opt->type == OPT_FLAG, opt->example == NULL, "-%s: example iff it takes a value", opt->name);
+        cr_assert_eq(opt->type == OPT_FLAG, opt->example == NULL, "-%s: example iff it takes a value",
+                     opt->name);
         cr_assert_eq(ptls_option_find(opt->name), opt, "-%s is defined twice", opt->name);
     }
 }
@@ -43,20 +45,117 @@ Test(options, table_is_consistent)
 Test(options, seed_man_page_options_are_all_known)
 {
     /* A sample across every theme of s_server.md. */
-    static const char *names[] = {
-        "accept", "port", "unix", "unlink", "naccept", "dtls1_2", "listen", "mtu", "cert", "certform", "key",
-        "keyform", "pass", "cert_chain", "build_chain", "dcert", "dkey", "dpass", "xcert", "nocert", "dhparam",
-        "no_dhe", "chainCAfile", "verify", "Verify", "verify_return_error", "CAfile", "CApath", "no-CAfile", "CRL",
-        "crl_check_all", "no_ca_names", "purpose", "attime", "x509_strict", "ssl3", "tls1", "tls1_3", "no_tls1_3",
-        "min_protocol", "cipher", "ciphersuites", "serverpref", "prioritize_chacha", "groups", "curves",
-        "named_curve", "sigalgs", "client_sigalgs", "bugs", "comp", "no_comp", "strict", "no_etm", "no_ems",
-        "legacy_renegotiation", "client_renegotiation", "record_padding", "context", "id_prefix", "no_cache",
-        "ext_cache", "no_ticket", "num_tickets", "stateless", "alpn", "nextprotoneg", "servername",
-        "servername_fatal", "cert2", "key2", "serverinfo", "status", "status_file", "use_srtp", "max_send_frag",
-        "keymatexport", "early_data", "max_early_data", "anti_replay", "psk", "psk_identity", "psk_hint",
-        "psk_session", "srpvfile", "www", "WWW", "HTTP", "rev", "crlf", "ign_eof", "msg", "msgfile", "trace",
-        "debug", "state", "tlsextdebug", "security_debug", "keylogfile", "brief", "quiet", "help", "ssl_config",
-        "async", "engine", "rand", "writerand", "provider", "ktls", "sendfile", "tfo"};
+    static const char *names[] = {"accept",
+                                  "port",
+                                  "unix",
+                                  "unlink",
+                                  "naccept",
+                                  "dtls1_2",
+                                  "listen",
+                                  "mtu",
+                                  "cert",
+                                  "certform",
+                                  "key",
+                                  "keyform",
+                                  "pass",
+                                  "cert_chain",
+                                  "build_chain",
+                                  "dcert",
+                                  "dkey",
+                                  "dpass",
+                                  "xcert",
+                                  "nocert",
+                                  "dhparam",
+                                  "no_dhe",
+                                  "chainCAfile",
+                                  "verify",
+                                  "Verify",
+                                  "verify_return_error",
+                                  "CAfile",
+                                  "CApath",
+                                  "no-CAfile",
+                                  "CRL",
+                                  "crl_check_all",
+                                  "no_ca_names",
+                                  "purpose",
+                                  "attime",
+                                  "x509_strict",
+                                  "ssl3",
+                                  "tls1",
+                                  "tls1_3",
+                                  "no_tls1_3",
+                                  "min_protocol",
+                                  "cipher",
+                                  "ciphersuites",
+                                  "serverpref",
+                                  "prioritize_chacha",
+                                  "groups",
+                                  "curves",
+                                  "named_curve",
+                                  "sigalgs",
+                                  "client_sigalgs",
+                                  "bugs",
+                                  "comp",
+                                  "no_comp",
+                                  "strict",
+                                  "no_etm",
+                                  "no_ems",
+                                  "legacy_renegotiation",
+                                  "client_renegotiation",
+                                  "record_padding",
+                                  "context",
+                                  "id_prefix",
+                                  "no_cache",
+                                  "ext_cache",
+                                  "no_ticket",
+                                  "num_tickets",
+                                  "stateless",
+                                  "alpn",
+                                  "nextprotoneg",
+                                  "servername",
+                                  "servername_fatal",
+                                  "cert2",
+                                  "key2",
+                                  "serverinfo",
+                                  "status",
+                                  "status_file",
+                                  "use_srtp",
+                                  "max_send_frag",
+                                  "keymatexport",
+                                  "early_data",
+                                  "max_early_data",
+                                  "anti_replay",
+                                  "psk",
+                                  "psk_identity",
+                                  "psk_hint",
+                                  "psk_session",
+                                  "srpvfile",
+                                  "www",
+                                  "WWW",
+                                  "HTTP",
+                                  "rev",
+                                  "crlf",
+                                  "ign_eof",
+                                  "msg",
+                                  "msgfile",
+                                  "trace",
+                                  "debug",
+                                  "state",
+                                  "tlsextdebug",
+                                  "security_debug",
+                                  "keylogfile",
+                                  "brief",
+                                  "quiet",
+                                  "help",
+                                  "ssl_config",
+                                  "async",
+                                  "engine",
+                                  "rand",
+                                  "writerand",
+                                  "provider",
+                                  "ktls",
+                                  "sendfile",
+                                  "tfo"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         cr_assert_not_null(ptls_option_find(names[i]), "-%s is missing from the table", names[i]);
 }
@@ -115,19 +214,36 @@ Test(options, bad_values)
     cr_assert_eq(parse_line("-alpn h2,,x"), 2);
     cr_assert_eq(parse_line("-accept host:"), 2);
     cr_assert_eq(parse_line("-cipher NO-SUCH-SUITE"), 2);
-    cr_assert_eq(parse_line("-ciphersuites ECDHE-RSA-AES128-GCM-SHA256"), 2, "a TLS 1.2 suite in -ciphersuites");
+    cr_assert_eq(parse_line("-ciphersuites ECDHE-RSA-AES128-GCM-SHA256"), 2,
+                 "a TLS 1.2 suite in -ciphersuites");
     cr_assert_eq(parse_line("-sigalgs foo"), 2);
     cr_assert_eq(parse_line("-max_send_frag 100"), 2);
 }
 
 Test(options, conflicts)
 {
-    static const char *bad[] = {
-        "-tls1_2 -tls1_3", "-tls1_2 -min_protocol TLSv1.2", "-dtls -www", "-dtls1 -dtls1_2", "-listen",
-        "-early_data -rev", "-nextprotoneg x -tls1_3", "-4 -6", "-unix /tmp/s -port 1", "-unlink",
-        "-nocert -cert /etc/hostname", "-cert2 /etc/hostname", "-servername a", "-psk_hint x",
-        "-keymatexportlen 10", "-verify 1 -Verify 1", "-crl_check", "-CRL /etc/hostname", "-www -rev",
-        "-verify_depth 3", "-min_protocol TLSv1.3 -max_protocol TLSv1.2", "-max_early_data 5"};
+    static const char *bad[] = {"-tls1_2 -tls1_3",
+                                "-tls1_2 -min_protocol TLSv1.2",
+                                "-dtls -www",
+                                "-dtls1 -dtls1_2",
+                                "-listen",
+                                "-early_data -rev",
+                                "-nextprotoneg x -tls1_3",
+                                "-4 -6",
+                                "-unix /tmp/s -port 1",
+                                "-unlink",
+                                "-nocert -cert /etc/hostname",
+                                "-cert2 /etc/hostname",
+                                "-servername a",
+                                "-psk_hint x",
+                                "-keymatexportlen 10",
+                                "-verify 1 -Verify 1",
+                                "-crl_check",
+                                "-CRL /etc/hostname",
+                                "-www -rev",
+                                "-verify_depth 3",
+                                "-min_protocol TLSv1.3 -max_protocol TLSv1.2",
+                                "-max_early_data 5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         cr_assert_eq(parse_line(bad[i]), 2, "\"%s\" must be a usage error", bad[i]);
 }

@@ -37,8 +37,10 @@ Test(sni, choice)
 Test(keylog, nss_format)
 {
     unsigned char random[32], secret[48];
-    for (int i = 0; i < 32; i++) random[i] = (unsigned char)i;
-    for (int i = 0; i < 48; i++) secret[i] = 0xAB;
+    for (int i = 0; i < 32; i++)
+        random[i] = (unsigned char)i;
+    for (int i = 0; i < 48; i++)
+        secret[i] = 0xAB;
     char line[512];
     int n = ptls_keylog_format(line, sizeof line, "CLIENT_RANDOM", random, secret, 48);
     cr_assert_eq(n, (int)strlen("CLIENT_RANDOM ") + 64 + 1 + 96 + 1);

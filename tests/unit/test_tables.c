@@ -9,7 +9,8 @@ Test(ciphers, names_in_every_spelling)
 {
     cr_assert_eq(ptls_cipher_id_by_name("ECDHE-RSA-AES128-GCM-SHA256"), 0xC02F);
     cr_assert_eq(ptls_cipher_id_by_name("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), 0xC02F);
-    cr_assert_eq(ptls_cipher_id_by_name("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"), 0xC02F, "Mbed TLS spelling");
+    cr_assert_eq(ptls_cipher_id_by_name("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"), 0xC02F,
+                 "Mbed TLS spelling");
     cr_assert_eq(ptls_cipher_id_by_name("tls_aes_128_gcm_sha256"), 0x1301);
     cr_assert_eq(ptls_cipher_id_by_name("TLS13-CHACHA20-POLY1305-SHA256"), 0x1303, "wolfSSL spelling");
     cr_assert_eq(ptls_cipher_id_by_name("NOPE"), -1);
@@ -35,7 +36,8 @@ Test(ciphers, parse_list)
 {
     uint16_t ids[8];
     char *bad;
-    cr_assert_eq(ptls_cipher_parse_list("ECDHE-RSA-AES128-GCM-SHA256:TLS_RSA_WITH_AES_128_CBC_SHA", ids, 8, &bad), 2);
+    cr_assert_eq(
+        ptls_cipher_parse_list("ECDHE-RSA-AES128-GCM-SHA256:TLS_RSA_WITH_AES_128_CBC_SHA", ids, 8, &bad), 2);
     cr_assert_eq(ids[1], 0x002F);
     cr_assert_eq(ptls_cipher_parse_list("HIGH:!aNULL", ids, 8, &bad), -1);
     cr_assert_str_eq(bad, "HIGH");

@@ -22,8 +22,12 @@ static int fake_check(const ptls_config *cfg, void (*refuse)(void *, const char 
     }
     return 0;
 }
-static ptls_backend fake = {.abi = PTLS_BACKEND_ABI, .name = "fake", .cap_count = PTLS_CAP__COUNT, .caps = caps,
-                            .library_version = fake_version, .check_config = fake_check};
+static ptls_backend fake = {.abi = PTLS_BACKEND_ABI,
+                            .name = "fake",
+                            .cap_count = PTLS_CAP__COUNT,
+                            .caps = caps,
+                            .library_version = fake_version,
+                            .check_config = fake_check};
 
 static ptls_server_opts o;
 
@@ -33,7 +37,8 @@ static int validate(const char *line, char **msg)
     char *argv[64];
     int argc = 0;
     snprintf(buf, sizeof buf, "%s", line);
-    for (char *t = strtok(buf, " "); t && argc < 64; t = strtok(NULL, " ")) argv[argc++] = t;
+    for (char *t = strtok(buf, " "); t && argc < 64; t = strtok(NULL, " "))
+        argv[argc++] = t;
     cr_assert_eq(ptls_parse_args(argc, argv, &o, err, sizeof err), 0, "%s", err);
     size_t len;
     FILE *f = open_memstream(msg, &len);
@@ -44,7 +49,8 @@ static int validate(const char *line, char **msg)
 
 static void all_supported(void)
 {
-    for (int i = 0; i < PTLS_CAP__COUNT; i++) caps[i] = PTLS_SUPPORTED;
+    for (int i = 0; i < PTLS_CAP__COUNT; i++)
+        caps[i] = PTLS_SUPPORTED;
 }
 
 Test(validate, supported_options_pass)
@@ -87,7 +93,8 @@ Test(validate, null_cap_entry_is_refused)
     all_supported();
     caps[PTLS_CAP_SRTP] = NULL;
     char *msg;
-    cr_assert_eq(validate("-use_srtp SRTP_AES128_CM_SHA1_80", &msg), 3, "an unlisted capability is never accepted");
+    cr_assert_eq(validate("-use_srtp SRTP_AES128_CM_SHA1_80", &msg), 3,
+                 "an unlisted capability is never accepted");
     free(msg);
 }
 
