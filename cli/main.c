@@ -7,6 +7,7 @@
 
 #include "backend_loader.h"
 #include "backends_cmd.h"
+#include "docs_cmd.h"
 #include "build_config.h"
 #include "capability.h"
 #include "server.h"
@@ -19,6 +20,7 @@ static void usage(FILE *out)
                  "  s_server [options]   TLS test server with openssl s_server's options (-backend NAME)\n"
                  "  backends [-json]     compiled backends, library versions and capabilities\n"
                  "  version              polytls and backend library versions\n"
+                 "  docs KIND            generated reference: man-polytls, man-s_server, completion, options-md\n"
                  "  help                 this summary (s_server -help lists every option)\n\n"
                  "Exit codes: 0 done, 1 runtime failure, 2 usage error, 3 capability error.\n");
 }
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "s_server") == 0) return cmd_s_server(argc - 2, argv + 2);
     if (strcmp(cmd, "backends") == 0) return ptls_cmd_backends(argc - 2, argv + 2);
+    if (strcmp(cmd, "docs") == 0) return ptls_cmd_docs(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-version") == 0) return cmd_version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-help") == 0 || strcmp(cmd, "--help") == 0) {
         usage(stdout);

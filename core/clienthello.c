@@ -254,7 +254,9 @@ static const char *parse_ext(ptls_ch_parser *p, uint16_t type, cur e)
         if (!get_vec16(&e, &list) || e.n) return "bad supported_groups length";
         return u16_list(p, list, &ch->groups, &ch->n_groups, PTLS_CH_GREASE_GROUP);
     case EXT_EC_POINT_FORMATS:
-        return u8_list(e, &ch->ec_point_formats, &ch->n_ec_point_formats, 0);
+        if (u8_list(e, &ch->ec_point_formats, &ch->n_ec_point_formats, 0))
+            return "bad ec_point_formats length";
+        return NULL;
     case EXT_SIGNATURE_ALGORITHMS:
         if (!get_vec16(&e, &list) || e.n) return "bad signature_algorithms length";
         return u16_list(p, list, &ch->sigalgs, &ch->n_sigalgs, PTLS_CH_GREASE_SIGALG);

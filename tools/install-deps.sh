@@ -10,5 +10,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev \
-  openssl curl gnutls-bin libnss3-tools python3 >/dev/null
+  openssl curl gnutls-bin libnss3-tools python3 \
+  dpkg-dev groff-base man-db >/dev/null
 echo "install-deps: done"

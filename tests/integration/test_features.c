@@ -15,7 +15,7 @@
 #define PAGE "Protocol version: TLSv1"
 
 /* Runs s_client (GET / through -www servers) and returns its output. */
-static char *client(int port, const char *flags)
+__attribute__((noinline)) static char *client(int port, const char *flags)
 {
     char *out;
     pt_run(&out, 20, port, GET_PIPE S_CLIENT " -ign_eof %s", flags);
@@ -673,13 +673,12 @@ Test(export, keying_material_matches_client)
     pt_server s;
     PT_START(&s, 0, "-www -keymatexport EXPERIMENTAL-pt -keymatexportlen 32 " RSA_CERT);
     char *out = client(s.port, "-keymatexport EXPERIMENTAL-pt -keymatexportlen 32");
-    char *km = strstr(out, "Keying material: ");
-    cr_assert_not_null(km, "%s", out);
-    char want[100];
-    snprintf(want, sizeof want, "%.*s", 17 + 64, km);
-    cr_assert(pt_server_wait_output(&s, want, 5000), "server printed different keying material than %s",
-              want);
+    char want[100] = "";
+    const char *km = strstr(out, "Keying material: ");
+    if (km) snprintf(want, sizeof want, "%.*s", 17 + 64, km);
+    cr_assert(want[0], "the client printed no keying material: %s", out);
     free(out);
+    cr_assert(pt_server_wait_output(&s, want, 5000), "server printed different keying material than %s", want);
     pt_server_stop(&s);
 }
 
