@@ -48,7 +48,8 @@ static void roff(FILE *out, const char *s)
 static void man_header(FILE *out, const char *name, const char *summary)
 {
     fprintf(out, ".TH \"");
-    for (const char *p = name; *p; p++) fputc(*p >= 'a' && *p <= 'z' ? *p - 32 : *p, out);
+    for (const char *p = name; *p; p++)
+        fputc(*p >= 'a' && *p <= 'z' ? *p - 32 : *p, out);
     fprintf(out, "\" 1 \"\" \"polytls %s\" \"polytls manual\"\n.SH NAME\n", POLYTLS_VERSION);
     roff(out, name);
     fputs(" \\- ", out);
@@ -63,7 +64,8 @@ static void man_backend_support(FILE *out, const ptls_option *opt)
         return;
     }
     if (opt->cap == PTLS_CAP_UNIMPLEMENTED) {
-        fputs(".br\nNot implemented by polytls yet: refused with a capability error (exit 3) on every backend.\n",
+        fputs(".br\nNot implemented by polytls yet: refused with a capability error (exit 3) on every "
+              "backend.\n",
               out);
         return;
     }
@@ -86,14 +88,16 @@ static void man_backend_support(FILE *out, const ptls_option *opt)
 
 static int man_s_server(FILE *out)
 {
-    man_header(out, "polytls-s_server", "TLS test server with openssl s_server's options and pluggable backends");
-    fputs(".SH SYNOPSIS\n.B polytls s_server\n[\\fIoptions\\fR]\n.SH DESCRIPTION\n"
-          "Every option of \\fBopenssl s_server\\fR(1) is known. On each backend an option either works or is "
-          "refused before anything is loaded or bound, with a capability error naming the option, the backend, "
-          "the library version and the reason (exit status 3). Nothing is accepted and ignored.\n"
-          ".PP\nThe backend is chosen with \\fB\\-backend\\fR \\fIname\\fR or the \\fBPOLYTLS_BACKEND\\fR "
-          "environment variable; compiled in this build:",
-          out);
+    man_header(out, "polytls-s_server",
+               "TLS test server with openssl s_server's options and pluggable backends");
+    fputs(
+        ".SH SYNOPSIS\n.B polytls s_server\n[\\fIoptions\\fR]\n.SH DESCRIPTION\n"
+        "Every option of \\fBopenssl s_server\\fR(1) is known. On each backend an option either works or is "
+        "refused before anything is loaded or bound, with a capability error naming the option, the backend, "
+        "the library version and the reason (exit status 3). Nothing is accepted and ignored.\n"
+        ".PP\nThe backend is chosen with \\fB\\-backend\\fR \\fIname\\fR or the \\fBPOLYTLS_BACKEND\\fR "
+        "environment variable; compiled in this build:",
+        out);
     for (int b = 0; b < n_backends; b++)
         fprintf(out, "%s %s (%s)", b ? "," : "", backends[b]->name, backends[b]->library_version());
     fputs(".\n", out);
@@ -118,29 +122,33 @@ static int man_s_server(FILE *out)
             man_backend_support(out, opt);
         }
     }
-    fputs(".SH EXIT STATUS\n.TP\n0\nnormal end: \\-naccept reached, Q typed, SIGTERM, \\-help\n"
-          ".TP\n1\nruntime failure: cannot bind, cannot load a certificate, key, CA or CRL, wrong pass phrase\n"
-          ".TP\n2\nusage error: unknown option, bad value, unreadable file, conflicting options\n"
-          ".TP\n3\ncapability error: the backend cannot do what was asked\n"
-          ".SH SEE ALSO\n\\fBpolytls\\fR(1), \\fBopenssl\\-s_server\\fR(1)\n",
-          out);
+    fputs(
+        ".SH EXIT STATUS\n.TP\n0\nnormal end: \\-naccept reached, Q typed, SIGTERM, \\-help\n"
+        ".TP\n1\nruntime failure: cannot bind, cannot load a certificate, key, CA or CRL, wrong pass phrase\n"
+        ".TP\n2\nusage error: unknown option, bad value, unreadable file, conflicting options\n"
+        ".TP\n3\ncapability error: the backend cannot do what was asked\n"
+        ".SH SEE ALSO\n\\fBpolytls\\fR(1), \\fBopenssl\\-s_server\\fR(1)\n",
+        out);
     return 0;
 }
 
 static int man_polytls(FILE *out)
 {
     man_header(out, "polytls", "openssl s_server with pluggable TLS backends");
-    fputs(".SH SYNOPSIS\n.B polytls\n\\fIcommand\\fR [\\fIoptions\\fR]\n.SH COMMANDS\n"
-          ".TP\n.B s_server\nthe TLS test server; see \\fBpolytls\\-s_server\\fR(1)\n"
-          ".TP\n.BR backends \" [\\-json]\"\ncompiled backends, their library versions and capability tables\n"
-          ".TP\n.B version\npolytls and library versions\n"
-          ".TP\n.BI docs \" kind\"\nwrite generated reference material (man\\-polytls, man\\-s_server, completion, "
-          "options\\-md) to standard output\n"
-          ".SH ENVIRONMENT\n.TP\n.B POLYTLS_BACKEND\nthe default backend\n"
-          ".TP\n.B POLYTLS_MODULE_DIR\nwhere backend modules are loaded from (default: the lib/polytls directory "
-          "next to the executable's bin directory)\n"
-          ".SH BACKENDS\n",
-          out);
+    fputs(
+        ".SH SYNOPSIS\n.B polytls\n\\fIcommand\\fR [\\fIoptions\\fR]\n.SH COMMANDS\n"
+        ".TP\n.B s_server\nthe TLS test server; see \\fBpolytls\\-s_server\\fR(1)\n"
+        ".TP\n.BR backends \" [\\-json]\"\ncompiled backends, their library versions and capability tables\n"
+        ".TP\n.B version\npolytls and library versions\n"
+        ".TP\n.BI docs \" kind\"\nwrite generated reference material (man\\-polytls, man\\-s_server, "
+        "completion, "
+        "options\\-md) to standard output\n"
+        ".SH ENVIRONMENT\n.TP\n.B POLYTLS_BACKEND\nthe default backend\n"
+        ".TP\n.B POLYTLS_MODULE_DIR\nwhere backend modules are loaded from (default: the lib/polytls "
+        "directory "
+        "next to the executable's bin directory)\n"
+        ".SH BACKENDS\n",
+        out);
     for (int b = 0; b < n_backends; b++) {
         fprintf(out, ".TP\n.B %s\n", backends[b]->name);
         roff(out, backends[b]->library_version());
@@ -162,7 +170,8 @@ static int completion(FILE *out)
           "    fi\n"
           "    case ${COMP_WORDS[1]} in\n"
           "    backends) COMPREPLY=($(compgen -W '-json' -- \"$cur\")); return ;;\n"
-          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md' -- \"$cur\")); return ;;\n"
+          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md' -- \"$cur\")); "
+          "return ;;\n"
           "    s_server) ;;\n"
           "    *) return ;;\n"
           "    esac\n"
@@ -183,7 +192,8 @@ static int completion(FILE *out)
         if (!first) fprintf(out, ")\n        %s\n        return ;;\n", actions[t]);
     }
     fputs("    -backend)\n        COMPREPLY=($(compgen -W '", out);
-    for (int b = 0; b < ptls_backend_count(); b++) fprintf(out, "%s%s", b ? " " : "", ptls_backend_name(b));
+    for (int b = 0; b < ptls_backend_count(); b++)
+        fprintf(out, "%s%s", b ? " " : "", ptls_backend_name(b));
     fputs("' -- \"$cur\"))\n        return ;;\n", out);
     /* Other options that take a value: nothing sensible to offer. */
     int first = 1;
@@ -195,7 +205,8 @@ static int completion(FILE *out)
         first = 0;
     }
     fputs(")\n        return ;;\n    esac\n    COMPREPLY=($(compgen -W '", out);
-    for (int i = 0; i < OPTID__COUNT; i++) fprintf(out, "%s-%s", i ? " " : "", ptls_options[i].name);
+    for (int i = 0; i < OPTID__COUNT; i++)
+        fprintf(out, "%s-%s", i ? " " : "", ptls_options[i].name);
     fputs("' -- \"$cur\"))\n}\ncomplete -F _polytls polytls\n", out);
     return 0;
 }
@@ -234,14 +245,17 @@ static int options_md(FILE *out)
         major_minor(backends[b]->library_version(), mm, sizeof mm);
         fprintf(out, "| %s | %s (`polytls backends` shows the exact version) |\n", backends[b]->name, mm);
     }
-    fputs("\n\"yes\" means the option works on that backend and a test proves it; otherwise the cell gives the "
-          "reason of the capability error polytls prints (exit 3).\n",
-          out);
+    fputs(
+        "\n\"yes\" means the option works on that backend and a test proves it; otherwise the cell gives the "
+        "reason of the capability error polytls prints (exit 3).\n",
+        out);
     for (int g = 0; g < GRP__COUNT; g++) {
         fprintf(out, "\n## %s\n\n| option | what |", ptls_opt_group_names[g]);
-        for (int b = 0; b < n_backends; b++) fprintf(out, " %s |", backends[b]->name);
+        for (int b = 0; b < n_backends; b++)
+            fprintf(out, " %s |", backends[b]->name);
         fputs("\n|---|---|", out);
-        for (int b = 0; b < n_backends; b++) fputs("---|", out);
+        for (int b = 0; b < n_backends; b++)
+            fputs("---|", out);
         fputc('\n', out);
         for (int i = 0; i < OPTID__COUNT; i++) {
             const ptls_option *opt = &ptls_options[i];

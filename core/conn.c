@@ -10,12 +10,61 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "group_table.h"
+#include "hello_report.h"
 #include "report.h"
 #include "server.h"
 
 /* Largest plaintext chunk handed to the backend per call: one TLS record. */
 #define PTLS_CHUNK 16384
+
+/* The client's first flight went through the inspector: show it. */
+static void on_client_hello(ptls_conn *c)
+{
+    ptls_server_opts *o = c->srv->o;
+    const ptls_client_hello *ch = ptls_ch_result(c->hello);
+    if (ch && !o->quiet) {
+        if (o->brief) ptls_hello_print_brief(ch, stderr);
+        if (o->tlsextdebug) ptls_hello_print_extensions(ch, stdout);
+    }
+    if (!ch && !o->quiet && c->hello_status == PTLS_CH_NOT_TLS)
+        fprintf(stderr, "polytls: %s: not a TLS client (%s)\n", c->peer, ptls_ch_reason(c->hello));
+    ptls_event_client_hello(c);
+}
+
+/* Everything the client sends passes here: the inspector, -msg, -debug. */
+static void observe_in(ptls_conn *c, const unsigned char *buf, size_t n)
+{
+    ptls_server *s = c->srv;
+    if (s->o->debug) {
+        char title[160];
+        snprintf(title, sizeof title, "read from %s (%zu bytes)", c->peer, n);
+        ptls_wire_hexdump(s->msg_out, title, buf, n);
+    }
+    ptls_wire_feed(&c->wire[PTLS_WIRE_IN], PTLS_WIRE_IN, buf, n, s->o->msg ? s->msg_out : NULL);
+    if (c->hello_status == PTLS_CH_MORE && c->state == CONN_HANDSHAKE) {
+        if (!c->hello) {
+            c->hello = malloc(sizeof *c->hello);
+            if (!c->hello) return;
+            ptls_ch_parser_init(c->hello, 0);
+        }
+        c->hello_status = ptls_ch_feed(c->hello, buf, n);
+        if (c->hello_status != PTLS_CH_MORE) on_client_hello(c);
+    }
+}
+
+static void observe_out(ptls_conn *c, const unsigned char *buf, size_t n)
+{
+    ptls_server *s = c->srv;
+    if (s->o->debug) {
+        char title[160];
+        snprintf(title, sizeof title, "write to %s (%zu bytes)", c->peer, n);
+        ptls_wire_hexdump(s->msg_out, title, buf, n);
+    }
+    ptls_wire_feed(&c->wire[PTLS_WIRE_OUT], PTLS_WIRE_OUT, buf, n, s->o->msg ? s->msg_out : NULL);
+    if (c->state == CONN_HANDSHAKE && !c->server_flight.done) ptls_sh_feed(&c->server_flight, buf, n);
+}
 
 static long io_recv(void *ctx, unsigned char *buf, size_t len)
 {
@@ -24,9 +73,13 @@ static long io_recv(void *ctx, unsigned char *buf, size_t len)
         ssize_t n = recv(c->fd, buf, len, 0);
         if (n > 0) {
             c->bytes_in += (uint64_t)n;
+            observe_in(c, buf, (size_t)n);
             return (long)n;
         }
-        if (n == 0) return PTLS_CLOSED;
+        if (n == 0) {
+            c->peer_eof = 1;
+            return PTLS_CLOSED;
+        }
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return PTLS_WANT_READ;
         return PTLS_ERROR;
@@ -40,8 +93,7 @@ static long io_send(void *ctx, const unsigned char *buf, size_t len)
         ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0) {
             c->bytes_out += (uint64_t)n;
-            if (c->state == CONN_HANDSHAKE && !c->server_flight.done)
-                ptls_sh_feed(&c->server_flight, buf, (size_t)n);
+            if (n > 0) observe_out(c, buf, (size_t)n);
             return n > 0 ? (long)n : PTLS_WANT_WRITE;
         }
         if (errno == EINTR) continue;
@@ -68,6 +120,10 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
     c->id = ++s->next_id;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     c->t_accept_ms = c->t_last_ms = ptls_now_ms();
+    c->t_accept_us = ptls_now_us();
+    c->close_reason = "closed";
+    ptls_wire_init(&c->wire[0]);
+    ptls_wire_init(&c->wire[1]);
     c->io = (ptls_io){.ctx = c, .recv = io_recv, .send = io_send};
     ptls_sh_init(&c->server_flight);
     /* The backend's connection (tens of kB of buffers in some libraries) is
@@ -79,6 +135,7 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
         return NULL;
     }
     c->events = EPOLLIN;
+    ptls_event_accepted(c);
     c->next = s->conns;
     if (s->conns) s->conns->prev = c;
     s->conns = c;
@@ -91,6 +148,14 @@ static void conn_destroy(ptls_conn *c)
 {
     ptls_server *s = c->srv;
     ptls_mode_on_closed(c);
+    ptls_event_closed(c, c->close_reason);
+    if (c->hello) {
+        ptls_ch_parser_free(c->hello);
+        free(c->hello);
+        c->hello = NULL;
+    }
+    ptls_wire_free(&c->wire[0]);
+    ptls_wire_free(&c->wire[1]);
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     if (c->file_fd >= 0) close(c->file_fd);
@@ -164,9 +229,14 @@ static void report_failure(ptls_conn *c, const char *when, long r)
 {
     char text[512] = "";
     if (c->tls) c->srv->be->last_error(c->tls, text, sizeof text);
-    if (!text[0])
-        snprintf(text, sizeof text, "%s", r == PTLS_CLOSED ? "peer closed the connection" : "error");
-    fprintf(stderr, "polytls: %s %s failed: %s\n", c->peer, when, text);
+    const char *canonical = ptls_conn_error_name(c, r == PTLS_CLOSED ? "peer_closed" : NULL);
+    if (!c->srv->o->quiet)
+        fprintf(stderr, "polytls: %s %s failed [%s]: %s\n", c->peer, when, canonical,
+                text[0]            ? text
+                : r == PTLS_CLOSED ? "peer closed the connection"
+                                   : "error");
+    ptls_event_error(c, when, canonical, text);
+    c->close_reason = "error";
 }
 
 /* Send queued plaintext. Returns 1 when the queue is empty, 0 when waiting
@@ -206,6 +276,8 @@ static void fill_from_wire(ptls_conn *c)
     if (!c->info.group[0] && w->group && ptls_group_name(w->group))
         snprintf(c->info.group, sizeof c->info.group, "%s", ptls_group_name(w->group));
     if (c->info.resumed < 0) c->info.resumed = ptls_sh_resumed(w);
+    if (!c->info.sigalg[0] && w->sigalg && ptls_sigalg_name(w->sigalg))
+        snprintf(c->info.sigalg, sizeof c->info.sigalg, "%s", ptls_sigalg_name(w->sigalg));
 }
 
 /* Runs the connection as far as it can go without blocking. Returns 0 if the
@@ -226,6 +298,7 @@ static int drive(ptls_conn *c)
         if (n <= 0) {
             /* Connected and went away without a byte (port scanners, health
              * checks): nothing to report. */
+            c->close_reason = "peer_closed";
             conn_destroy(c);
             return -1;
         }
@@ -246,7 +319,7 @@ static int drive(ptls_conn *c)
             }
             if (r != PTLS_OK) {
                 s->stats.handshake_failures++;
-                if (!s->o->quiet) report_failure(c, "handshake", r);
+                report_failure(c, "handshake", r);
                 conn_destroy(c);
                 return -1;
             }
@@ -257,6 +330,7 @@ static int drive(ptls_conn *c)
             s->stats.handshakes++;
             if (c->info.resumed == 1) s->stats.resumed++;
             ptls_report_established(c);
+            ptls_event_handshake_done(c);
             ptls_mode_on_established(c);
             continue;
         }
@@ -286,6 +360,7 @@ static int drive(ptls_conn *c)
             }
             if (n == PTLS_CLOSED) {
                 /* The peer sent close_notify (or EOF): answer with ours. */
+                c->close_reason = "peer_closed";
                 c->state = CONN_CLOSING;
                 c->t_closing_ms = ptls_now_ms();
                 continue;
@@ -338,6 +413,10 @@ void ptls_conn_timers(ptls_server *s, int64_t now)
         if (why) {
             s->stats.timeouts++;
             if (!s->o->quiet) fprintf(stderr, "polytls: %s: %s, closing\n", c->peer, why);
+            if (c->state == CONN_HANDSHAKE) ptls_event_error(c, "handshake", "handshake_timeout", why);
+            c->close_reason = c->state == CONN_HANDSHAKE ? "handshake_timeout"
+                              : c->state == CONN_OPEN    ? "idle_timeout"
+                                                         : "close_timeout";
             conn_destroy(c);
         }
     }

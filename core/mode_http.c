@@ -13,6 +13,7 @@
 
 #include "backend_loader.h"
 #include "build_config.h"
+#include "hello_report.h"
 #include "http_request.h"
 #include "modes.h"
 #include "report.h"
@@ -94,6 +95,9 @@ static void send_status_page(ptls_conn *c, const char *note)
     ptls_report_session(c, &sess);
     ptls_buf_append(&b, ptls_buf_head(&sess), ptls_buf_size(&sess));
     ptls_buf_free(&sess);
+    ptls_buf_printf(&b, "\n");
+    ptls_hello_www_section(c, &b);
+    ptls_buf_printf(&b, "\n");
     if (c->info.peer_cert) {
         ptls_buf_printf(&b, "Client certificate: ");
         html_escape(&b, c->info.peer_subject);

@@ -312,17 +312,20 @@
       "Open files in binary mode for -WWW/-HTTP (always the case)", NULL)                                    \
     X(SENDFILE, "sendfile", OPT_FLAG, GRP_MODES, UNIMPLEMENTED, "Use sendfile for -WWW", NULL)               \
     /* Debug */                                                                                              \
-    X(MSG, "msg", OPT_FLAG, GRP_DEBUG, UNIMPLEMENTED, "Show protocol messages", NULL)                        \
-    X(MSGFILE, "msgfile", OPT_OUTFILE, GRP_DEBUG, UNIMPLEMENTED, "File for -msg or -trace output",           \
+    X(MSG, "msg", OPT_FLAG, GRP_DEBUG, NONE, "Show every TLS record and handshake message, both directions", \
+      NULL)                                                                                                  \
+    X(MSGFILE, "msgfile", OPT_OUTFILE, GRP_DEBUG, NONE, "File for -msg and -debug output (default stdout)",  \
       "msg.txt")                                                                                             \
-    X(DEBUG, "debug", OPT_FLAG, GRP_DEBUG, UNIMPLEMENTED, "Hex dump of all traffic", NULL)                   \
+    X(DEBUG, "debug", OPT_FLAG, GRP_DEBUG, NONE, "Hex dump of all traffic", NULL)                            \
     X(STATE, "state", OPT_FLAG, GRP_DEBUG, STATE, "Print the handshake states", NULL)                        \
-    X(TLSEXTDEBUG, "tlsextdebug", OPT_FLAG, GRP_DEBUG, UNIMPLEMENTED,                                        \
-      "Hex dump of all TLS extensions received", NULL)                                                       \
+    X(TLSEXTDEBUG, "tlsextdebug", OPT_FLAG, GRP_DEBUG, NONE,                                                 \
+      "Print every ClientHello extension with a hex dump", NULL)                                             \
     X(SECURITY_DEBUG, "security_debug", OPT_FLAG, GRP_DEBUG, UNIMPLEMENTED,                                  \
       "Print security framework output", NULL)                                                               \
     X(SECURITY_DEBUG_VERBOSE, "security_debug_verbose", OPT_FLAG, GRP_DEBUG, UNIMPLEMENTED,                  \
       "Print more security framework output", NULL)                                                          \
+    X(JSON, "json", OPT_STRING, GRP_POLYTLS, NONE,                                                           \
+      "Write one JSON object per event to FILE (- for stdout); see docs/events.md", "events.jsonl")          \
     X(KEYLOGFILE, "keylogfile", OPT_OUTFILE, GRP_DEBUG, KEYLOG,                                              \
       "Write TLS secrets to file (SSLKEYLOGFILE format)", "keys.log")                                        \
     X(ASYNC, "async", OPT_FLAG, GRP_MISC, UNIMPLEMENTED, "Operate in asynchronous mode", NULL)               \

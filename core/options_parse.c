@@ -580,6 +580,21 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
     case OPTID_TRACE:
         c->trace = 1;
         break;
+    case OPTID_MSG:
+        o->msg = 1;
+        break;
+    case OPTID_DEBUG:
+        o->debug = 1;
+        break;
+    case OPTID_TLSEXTDEBUG:
+        o->tlsextdebug = 1;
+        break;
+    case OPTID_MSGFILE:
+        o->msgfile = v;
+        break;
+    case OPTID_JSON:
+        o->json = v;
+        break;
     case OPTID_KEYLOGFILE:
         o->keylogfile = v;
         c->keylog = 1;
@@ -646,6 +661,7 @@ static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
     if (c->crl_file && !c->crl_check && !c->crl_check_all) c->crl_check = 1;
     if (ptls_opt_given(o, OPTID_VERIFY_DEPTH) && c->verify_mode == PTLS_VERIFY_NONE)
         return usage_error(err, errlen, "-verify_depth needs -verify or -Verify");
+    if (o->msgfile && !o->msg && !o->debug) return usage_error(err, errlen, "-msgfile needs -msg or -debug");
     if (o->min_proto_given && o->max_proto_given && o->min_proto_given > o->max_proto_given)
         return usage_error(err, errlen, "-min_protocol is above -max_protocol");
     if (o->mode == MODE_REV && o->crlf) { /* fine: -crlf only concerns stdin */

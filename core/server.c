@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "events.h"
 #include "host_api.h"
 
 /* epoll tags for the non-connection descriptors (pointers are never this small). */
@@ -40,6 +41,13 @@ static volatile sig_atomic_t got_signal;
 static void on_signal(int sig)
 {
     got_signal = sig;
+}
+
+int64_t ptls_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t ptls_now_ms(void)
@@ -85,6 +93,7 @@ static int listen_unix(ptls_server *s, char *err, size_t errlen)
     }
     s->listen_fd[s->n_listen++] = fd;
     printf("ACCEPT %s\n", s->o->unix_path);
+    ptls_event_listening(s, s->o->unix_path);
     return 0;
 }
 
@@ -143,6 +152,7 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
     getsockname(fd, (struct sockaddr *)&ss, &sl);
     format_sockaddr((struct sockaddr *)&ss, where, sizeof where);
     printf("ACCEPT %s\n", where);
+    ptls_event_listening(s, where);
     return 0;
 }
 
@@ -254,6 +264,9 @@ static void free_everything(ptls_server *s)
     if (s->tls_server) s->be->server_free(s->tls_server);
     if (s->be->global_cleanup) s->be->global_cleanup();
     ptls_host_close();
+    ptls_events_close();
+    if (s->msg_out && s->msg_out != stdout) fclose(s->msg_out);
+    s->msg_out = NULL;
     ptls_buf_free(&s->stdin_buf);
     if (s->epfd >= 0) close(s->epfd);
 }
@@ -271,6 +284,16 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
     sigaction(SIGTERM, &sa, NULL);
 
     if (ptls_host_open(s, err, sizeof err) != 0) goto fail;
+    if (o->json && ptls_events_open(o->json, err, sizeof err) != 0) goto fail;
+    s->msg_out = stdout;
+    if (o->msgfile) {
+        s->msg_out = fopen(o->msgfile, "a");
+        if (!s->msg_out) {
+            snprintf(err, sizeof err, "cannot open -msgfile %s: %s", o->msgfile, strerror(errno));
+            s->msg_out = stdout;
+            goto fail;
+        }
+    }
     if (be->global_init(ptls_host_api(), err, sizeof err) != 0) goto fail;
 
     ptls_ephemeral_cert eph = {0};

@@ -8,7 +8,9 @@
 #include "buffer.h"
 #include "polytls/backend.h"
 #include "server_opts.h"
+#include "clienthello.h"
 #include "serverhello.h"
+#include "wire_trace.h"
 
 enum ptls_conn_state { CONN_HANDSHAKE, CONN_OPEN, CONN_CLOSING };
 
@@ -35,7 +37,14 @@ struct ptls_conn {
     ptls_conn_info info;
     ptls_sh_parser server_flight; /* our own cleartext handshake, read as sent */
     uint64_t bytes_in, bytes_out; /* ciphertext */
-    int dead;                     /* destroyed; freed after the current event batch */
+    int64_t t_accept_us;
+    ptls_ch_parser *hello; /* the client's first flight, inspected by the core */
+    int hello_status;      /* enum ptls_ch_status */
+    ptls_wire_dir wire[2]; /* record streams in (from the client) and out */
+    int alert_reported[2];
+    int peer_eof;             /* the client closed its side */
+    const char *close_reason; /* for the closed event */
+    int dead;                 /* destroyed; freed after the current event batch */
     ptls_conn *prev, *next;
 };
 
@@ -65,9 +74,11 @@ struct ptls_server {
     uint64_t next_id;
     ptls_stats stats;
     char www_root[4096]; /* realpath of the current directory (-WWW/-HTTP) */
+    FILE *msg_out;       /* -msg and -debug output (stdout or -msgfile) */
 };
 
 int64_t ptls_now_ms(void);
+int64_t ptls_now_us(void);
 
 /* Sets everything up from validated options and runs until done. Returns
  * the process exit code. */

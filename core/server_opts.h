@@ -38,6 +38,9 @@ typedef struct ptls_server_opts {
     int mode; /* enum ptls_mode */
     int quiet, brief, crlf, no_ign_eof, verify_quiet;
     const char *keylogfile;
+    int msg, debug, tlsextdebug;
+    const char *msgfile;
+    const char *json; /* -json FILE, "-" = stdout */
     const char *keymatexport;
     int keymatexportlen;
     int handshake_timeout; /* seconds */

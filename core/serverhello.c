@@ -50,6 +50,24 @@ static void server_hello(ptls_sh_parser *p, const unsigned char *m, size_t n)
     if (p->version == 0x0304) p->done = 1;
 }
 
+/* TLS 1.2 ServerKeyExchange: the ECDHE group, and for both ECDHE and DHE
+ * the SignatureScheme that signed the parameters. */
+static void server_key_exchange(ptls_sh_parser *p, const unsigned char *m, size_t n)
+{
+    size_t off;
+    if (n >= 4 && m[0] == 3) { /* curve_type named_curve, group, point<1> */
+        p->group = (uint16_t)u16(m + 1);
+        off = 4 + m[3];
+    } else { /* DHE: p<2>, g<2>, Ys<2> */
+        off = 0;
+        for (int i = 0; i < 3; i++) {
+            if (off + 2 > n) return;
+            off += 2 + u16(m + off);
+        }
+    }
+    if (p->version == 0x0303 && off + 2 <= n) p->sigalg = (uint16_t)u16(m + off);
+}
+
 static void handshake_message(ptls_sh_parser *p, unsigned type, const unsigned char *m, size_t n)
 {
     switch (type) {
@@ -57,8 +75,7 @@ static void handshake_message(ptls_sh_parser *p, unsigned type, const unsigned c
         server_hello(p, m, n);
         break;
     case HT_SERVER_KEY_EXCHANGE:
-        /* ECDHE: curve_type 3 (named_curve) then the group id. */
-        if (n >= 3 && m[0] == 3) p->group = (uint16_t)u16(m + 1);
+        server_key_exchange(p, m, n);
         break;
     case HT_SERVER_HELLO_DONE:
         p->saw_server_hello_done = 1;

@@ -24,6 +24,7 @@ typedef struct ptls_sh_parser {
     uint16_t cipher;  /* cipher suite id */
     uint16_t group;   /* key_share (1.3) or ServerKeyExchange named curve (1.2), 0 unknown */
     int psk_ext;      /* TLS 1.3 ServerHello carried pre_shared_key */
+    uint16_t sigalg;  /* TLS 1.2 ServerKeyExchange signature scheme, 0 unknown */
 } ptls_sh_parser;
 
 void ptls_sh_init(ptls_sh_parser *p);

@@ -169,6 +169,8 @@ static const ptls_backend mbed_backend = {
     .request_client_cert = NULL, /* no TLS 1.3 */
     .export_keying_material = mbed_export_keying_material,
     .make_selfsigned = mbed_make_selfsigned,
+    .last_error_code = mbed_last_error_code,
+    .enabled_ciphers = mbed_enabled_ciphers,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

@@ -138,3 +138,17 @@ void mbed_last_error(void *conn, char *buf, size_t len)
         snprintf(buf, len, "%s", c->err);
     }
 }
+
+long mbed_last_error_code(void *conn)
+{
+    mbed_conn *c = conn;
+    return c ? c->last_ret : 0;
+}
+
+int mbed_enabled_ciphers(void *server, uint16_t *ids, int max)
+{
+    mbed_server *s = server;
+    int n = 0;
+    for (int i = 0; i < s->n_suites && n < max; i++) ids[n++] = (uint16_t)s->suites[i];
+    return n;
+}

@@ -146,6 +146,8 @@ int mbed_renegotiate(void *conn, int request_cert);
 /* mbed_info.c */
 void mbed_get_info(void *conn, ptls_conn_info *info);
 void mbed_last_error(void *conn, char *buf, size_t len);
+long mbed_last_error_code(void *conn);
+int mbed_enabled_ciphers(void *server, uint16_t *ids, int max);
 int mbed_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
 int mbed_export_keys_cb(void *ctx, const unsigned char *ms, const unsigned char *kb, size_t maclen,
                         size_t keylen, size_t ivlen, const unsigned char client_random[32],

@@ -200,6 +200,8 @@ static const ptls_backend ossl_backend = {
     .request_client_cert = ossl_request_client_cert,
     .export_keying_material = ossl_export_keying_material,
     .make_selfsigned = ossl_make_selfsigned,
+    .last_error_code = ossl_last_error_code,
+    .enabled_ciphers = ossl_enabled_ciphers,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

@@ -90,6 +90,7 @@ static long ossl_status(ossl_conn *c, int ret, const char *op)
         break;
     }
     char prefix[128];
+    c->err_code = ERR_peek_error();
     if (c->peer_eof && ERR_peek_error() == 0)
         snprintf(prefix, sizeof(prefix), "%s: peer closed the connection", op);
     else

@@ -164,3 +164,19 @@ void ossl_last_error(void *conn, char *buf, size_t len)
     if (len == 0) return;
     snprintf(buf, len, "%s", c != NULL ? c->err : "");
 }
+
+long ossl_last_error_code(void *conn)
+{
+    ossl_conn *c = conn;
+    return c != NULL ? (long)c->err_code : 0;
+}
+
+int ossl_enabled_ciphers(void *server, uint16_t *ids, int max)
+{
+    ossl_server *srv = server;
+    STACK_OF(SSL_CIPHER) *list = SSL_CTX_get_ciphers(srv->ctx);
+    int n = 0;
+    for (int i = 0; list != NULL && i < sk_SSL_CIPHER_num(list) && n < max; i++)
+        ids[n++] = SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(list, i));
+    return n;
+}

@@ -62,6 +62,7 @@ typedef struct ossl_conn {
     size_t early_len;
     size_t early_off;
     char err[512];
+    unsigned long err_code; /* first ERR code of the last failure, 0 none */
 } ossl_conn;
 
 /* ossl_backend.c */
@@ -106,6 +107,8 @@ int ossl_export_keying_material(void *conn, const char *label, unsigned char *ou
 /* ossl_info.c */
 void ossl_get_info(void *conn, ptls_conn_info *info);
 void ossl_last_error(void *conn, char *buf, size_t len);
+long ossl_last_error_code(void *conn);
+int ossl_enabled_ciphers(void *server, uint16_t *ids, int max);
 void ossl_collect_errors(char *buf, size_t len, const char *prefix);
 
 /* ossl_selfsigned.c */

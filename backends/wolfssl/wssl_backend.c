@@ -226,6 +226,8 @@ static const ptls_backend wssl_backend = {
     .request_client_cert = wssl_request_client_cert,
     .export_keying_material = wssl_export_keying_material,
     .make_selfsigned = wssl_make_selfsigned,
+    .last_error_code = wssl_last_error_code,
+    .enabled_ciphers = wssl_enabled_ciphers,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

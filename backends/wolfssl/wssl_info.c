@@ -181,3 +181,29 @@ void wssl_get_info(void *conn, ptls_conn_info *info)
     else
         info->secure_renegotiation = 0; /* TLS 1.3 has no renegotiation */
 }
+
+long wssl_last_error_code(void *conn)
+{
+    wssl_conn *c = conn;
+    return c ? c->last_err : 0;
+}
+
+/* The suites a connection of this context may negotiate, read back from a
+ * throwaway WOLFSSL (the context's list is not directly readable); names
+ * are wolfSSL's own ("ECDHE-RSA-AES128-GCM-SHA256", "TLS13-AES128-GCM-SHA256"),
+ * which the core's table knows. */
+int wssl_enabled_ciphers(void *server, uint16_t *ids, int max)
+{
+    wssl_server *srv = server;
+    WOLFSSL *ssl = wolfSSL_new(srv->ctx);
+    if (ssl == NULL) return 0;
+    WOLF_STACK_OF(WOLFSSL_CIPHER) *sk = wolfSSL_get_ciphers_compat(ssl);
+    int total = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0, n = 0;
+    for (int i = 0; i < total && n < max; i++) {
+        const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
+        int id = name ? wssl_host->cipher_id_by_name(name) : -1;
+        if (id >= 0) ids[n++] = (uint16_t)id;
+    }
+    wolfSSL_free(ssl);
+    return n;
+}

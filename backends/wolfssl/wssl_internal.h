@@ -93,6 +93,8 @@ int wssl_export_keying_material(void *conn, const char *label, unsigned char *ou
 /* wssl_info.c */
 void wssl_get_info(void *conn, ptls_conn_info *info);
 void wssl_last_error(void *conn, char *buf, size_t len);
+long wssl_last_error_code(void *conn);
+int wssl_enabled_ciphers(void *server, uint16_t *ids, int max);
 void wssl_error_text(int code, char *buf, size_t len);
 
 /* wssl_selfsigned.c */

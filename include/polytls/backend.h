@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header, caps.h or config.h changes incompatibly. */
-#define PTLS_BACKEND_ABI 1
+#define PTLS_BACKEND_ABI 2
 #define PTLS_BACKEND_SYMBOL "polytls_backend_v1"
 
 /* Status codes shared by IO callbacks and connection ops. Byte counts are
@@ -168,6 +168,16 @@ typedef struct ptls_backend {
     /* Write a fresh self-signed certificate (CN=localhost, SAN localhost and
      * 127.0.0.1, ::1) and its unencrypted key as PEM files. */
     int (*make_selfsigned)(const char *cert_path, const char *key_path, char *err, size_t errlen);
+
+    /* ABI 2. The library's own numeric code for the last failure on this
+     * connection (OpenSSL: the packed ERR code; Mbed TLS and wolfSSL: the
+     * negative return code), 0 if none. The core maps it to a canonical
+     * error name (core/error_names.c). May be NULL. */
+    long (*last_error_code)(void *conn);
+    /* The cipher suites the server context may negotiate, as IANA ids in
+     * the library's preference order (for the -www "shared ciphers"
+     * line). Returns how many were written (<= max). May be NULL. */
+    int (*enabled_ciphers)(void *server, uint16_t *ids, int max);
 } ptls_backend;
 
 /* The marker for a supported capability in ptls_backend.caps. */

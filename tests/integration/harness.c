@@ -57,6 +57,8 @@ static char *expand(const char *in, int port)
             rep = pt_bin(), skip = 5;
         else if (strncmp(p, "@BACKEND@", 9) == 0)
             rep = pt_backend(), skip = 9;
+        else if (strncmp(p, "@SRC@", 5) == 0)
+            rep = getenv("POLYTLS_TEST_SRC") ? getenv("POLYTLS_TEST_SRC") : ".", skip = 5;
         if (rep) {
             size_t rl = strlen(rep);
             if (n + rl + 1 >= cap) out = realloc(out, cap = (n + rl) * 2 + 64);

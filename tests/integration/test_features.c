@@ -204,7 +204,7 @@ Test(ciphers, prioritize_chacha)
     out = client(
         s.port,
         "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
-    expect_not_in(out, "TLS_CHACHA20", "client does not prefer ChaCha");
+    expect_in(out, "Cipher is TLS_AES_256_GCM_SHA384", "client does not prefer ChaCha: server order");
     free(out);
     pt_server_stop(&s);
 }
@@ -439,7 +439,8 @@ Test(psk, tls12_psk_identity_checked)
     char *out = client(
         s.port, "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity pt-id -cipher " PSK_SUITES);
     expect_in(out, PAGE, "PSK");
-    expect_in(out, "PSK_WITH_", "a PSK suite");
+    cr_assert(strstr(out, "Cipher suite: TLS_PSK_WITH_") || strstr(out, "Cipher suite: TLS_DHE_PSK_WITH_"),
+              "a PSK suite negotiated: %s", out);
     free(out);
     out = client(s.port,
                  "-tls1_2 -psk 0123456789abcdef0123456789abcdef -psk_identity wrong -cipher " PSK_SUITES);
@@ -678,7 +679,8 @@ Test(export, keying_material_matches_client)
     if (km) snprintf(want, sizeof want, "%.*s", 17 + 64, km);
     cr_assert(want[0], "the client printed no keying material: %s", out);
     free(out);
-    cr_assert(pt_server_wait_output(&s, want, 5000), "server printed different keying material than %s", want);
+    cr_assert(pt_server_wait_output(&s, want, 5000), "server printed different keying material than %s",
+              want);
     pt_server_stop(&s);
 }
 
@@ -690,7 +692,7 @@ Test(dh, anonymous_dh_nocert)
     char *out = client(
         s.port, "-tls1_2 -cipher 'ADH-AES128-GCM-SHA256:ADH-AES256-GCM-SHA384:ADH-AES128-SHA:@SECLEVEL=0'");
     expect_in(out, PAGE, "anonymous DH");
-    expect_in(out, "TLS_DH_anon_WITH_", "anonymous DH suite");
+    expect_in(out, "Cipher suite: TLS_DH_anon_WITH_", "anonymous DH suite negotiated");
     expect_in(out, "no peer certificate available", "no certificate");
     free(out);
     pt_server_stop(&s);
