@@ -19,11 +19,46 @@
 /* Largest plaintext chunk handed to the backend per call: one TLS record. */
 #define PTLS_CHUNK 16384
 
+/* The view backends get through ptls_host.client_hello. */
+static void build_hello_view(ptls_conn *c, const ptls_client_hello *ch)
+{
+    ptls_hello_view *v = &c->hello_view;
+    v->ciphers = ch->ciphers;
+    v->n_ciphers = ch->n_ciphers;
+    v->groups = ch->n_groups ? ch->groups : NULL;
+    v->n_groups = ch->n_groups;
+    v->sni = ch->sni;
+    if (ch->n_alpn) {
+        size_t len = 0;
+        for (size_t i = 0; i < ch->n_alpn; i++)
+            len += 1 + ch->alpn[i].len;
+        c->hello_alpn_wire = malloc(len);
+        if (c->hello_alpn_wire) {
+            size_t off = 0;
+            for (size_t i = 0; i < ch->n_alpn; i++) {
+                c->hello_alpn_wire[off++] = (unsigned char)ch->alpn[i].len;
+                memcpy(c->hello_alpn_wire + off, ch->alpn[i].data, ch->alpn[i].len);
+                off += ch->alpn[i].len;
+            }
+            v->alpn_wire = c->hello_alpn_wire;
+            v->alpn_wire_len = len;
+        }
+    }
+}
+
+const ptls_hello_view *ptls_conn_hello_view(void *io_ctx);
+const ptls_hello_view *ptls_conn_hello_view(void *io_ctx)
+{
+    ptls_conn *c = io_ctx;
+    return c && c->hello_status == PTLS_CH_DONE ? &c->hello_view : NULL;
+}
+
 /* The client's first flight went through the inspector: show it. */
 static void on_client_hello(ptls_conn *c)
 {
     ptls_server_opts *o = c->srv->o;
     const ptls_client_hello *ch = ptls_ch_result(c->hello);
+    if (ch) build_hello_view(c, ch);
     if (ch && !o->quiet) {
         if (o->brief) ptls_hello_print_brief(ch, stderr);
         if (o->tlsextdebug) ptls_hello_print_extensions(ch, stdout);
@@ -154,6 +189,8 @@ static void conn_destroy(ptls_conn *c)
         free(c->hello);
         c->hello = NULL;
     }
+    free(c->hello_alpn_wire);
+    c->hello_alpn_wire = NULL;
     ptls_wire_free(&c->wire[0]);
     ptls_wire_free(&c->wire[1]);
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);

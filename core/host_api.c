@@ -12,6 +12,8 @@
 #include "cipher_table.h"
 #include "server.h"
 
+const ptls_hello_view *ptls_conn_hello_view(void *io_ctx); /* conn.c */
+
 /* One server per process: the host callbacks carry no context argument. */
 static struct ptls_server *host_server;
 static int keylog_fd = -1;
@@ -100,6 +102,7 @@ static const ptls_host host = {
     .sni_select = host_sni_select,
     .cipher_iana_name = ptls_cipher_iana_name,
     .cipher_id_by_name = ptls_cipher_id_by_name,
+    .client_hello = ptls_conn_hello_view,
 };
 
 int ptls_host_open(struct ptls_server *s, char *err, size_t errlen)

@@ -38,8 +38,10 @@ struct ptls_conn {
     ptls_sh_parser server_flight; /* our own cleartext handshake, read as sent */
     uint64_t bytes_in, bytes_out; /* ciphertext */
     int64_t t_accept_us;
-    ptls_ch_parser *hello; /* the client's first flight, inspected by the core */
-    int hello_status;      /* enum ptls_ch_status */
+    ptls_ch_parser *hello;      /* the client's first flight, inspected by the core */
+    int hello_status;           /* enum ptls_ch_status */
+    ptls_hello_view hello_view; /* what backends may read of it (ptls_host.client_hello) */
+    unsigned char *hello_alpn_wire;
     ptls_wire_dir wire[2]; /* record streams in (from the client) and out */
     int alert_reported[2];
     int peer_eof;             /* the client closed its side */

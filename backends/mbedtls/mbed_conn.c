@@ -15,7 +15,6 @@
 #include "mbed_internal.h"
 
 /* Largest first record we buffer to inspect the ClientHello. */
-#define MBED_PEEK_MAX (5 + 16384 + 2048)
 
 /* --- IO glue --- */
 
@@ -28,66 +27,23 @@ static int mbed_io_recv_code(long r)
     return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
-/* Buffers the first record; when it is complete, lets mbed_hello_apply()
- * adjust this connection's config, then the bytes go to the library
- * unchanged. Returns 0 when done, or a library WANT/ERR code. */
-static int mbed_peek_fill(mbed_conn *c)
-{
-    size_t want;
-    long r;
-
-    if (!c->peek) {
-        c->peek = malloc(MBED_PEEK_MAX);
-        if (!c->peek) return MBEDTLS_ERR_SSL_ALLOC_FAILED;
-        c->peek_cap = MBED_PEEK_MAX;
-    }
-    for (;;) {
-        want = 5;
-        if (c->peek_len >= 5) {
-            if (c->peek[0] != 22) break; /* not a handshake record: not ours to read */
-            want = 5 + ((size_t)c->peek[3] << 8 | c->peek[4]);
-            if (want > c->peek_cap) break;
-            if (c->peek_len >= want) {
-                mbed_hello_apply(c, c->peek, c->peek_len);
-                break;
-            }
-        }
-        r = c->io.recv(c->io.ctx, c->peek + c->peek_len, want - c->peek_len);
-        if (r > 0) {
-            c->peek_len += (size_t)r;
-            continue;
-        }
-        if (r == PTLS_WANT_READ) return MBEDTLS_ERR_SSL_WANT_READ;
-        if (c->peek_len == 0) return mbed_io_recv_code(r);
-        break; /* EOF or error mid-record: hand over what we have */
-    }
-    c->hello_done = 1;
-    return 0;
-}
-
 static int mbed_bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
     mbed_conn *c = ctx;
-    size_t n;
-    int r;
 
     if (len > INT_MAX) len = INT_MAX;
-    if (!c->hello_done) {
-        r = mbed_peek_fill(c);
-        if (r != 0) return r;
-    }
-    if (c->peek) {
-        n = c->peek_len - c->peek_off;
-        if (n > len) n = len;
-        memcpy(buf, c->peek + c->peek_off, n);
-        c->peek_off += n;
-        if (c->peek_off >= c->peek_len) {
-            free(c->peek);
-            c->peek = NULL;
+    long r = c->io.recv(c->io.ctx, buf, len);
+    /* The first time the core has the whole ClientHello (at the latest when
+     * its last byte is returned here, before the library parses it), adjust
+     * this connection's suites, curves and ALPN to the client's offer. */
+    if (r > 0 && !c->hello_done && mbed_host->client_hello) {
+        const ptls_hello_view *h = mbed_host->client_hello(c->io.ctx);
+        if (h) {
+            c->hello_done = 1;
+            mbed_hello_apply(c, h);
         }
-        if (n > 0) return (int)n;
     }
-    return mbed_io_recv_code(c->io.recv(c->io.ctx, buf, len));
+    return mbed_io_recv_code(r);
 }
 
 static int mbed_bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -340,7 +296,6 @@ void mbed_conn_free(void *conn)
 
     if (!c) return;
     mbedtls_ssl_free(&c->ssl);
-    free(c->peek);
     mbedtls_platform_zeroize(c->master, sizeof c->master);
     free(c);
 }

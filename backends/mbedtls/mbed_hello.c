@@ -1,7 +1,8 @@
 /*
- * Reading the first ClientHello as it passes through our receive hook,
- * before Mbed TLS parses it, to make the per-connection decisions Mbed TLS
- * 2.28 has no callback for:
+ * Per-connection decisions Mbed TLS 2.28 has no callback for, made from the
+ * first ClientHello as the core's inspector parsed it (ptls_host
+ * client_hello: the core has seen the whole hello by the time our receive
+ * hook returns its last byte, before the library parses it):
  *  - client cipher order (-serverpref off): the library always picks in the
  *    order of its own list (MBEDTLS_SSL_SRV_RESPECT_CLIENT_PREFERENCE is a
  *    build option, off in Debian), so the connection's list becomes the
@@ -23,71 +24,6 @@
 
 #include "mbed_internal.h"
 
-typedef struct mbed_hello {
-    const unsigned char *suites; /* 2-byte ids */
-    size_t suites_len;
-    const unsigned char *alpn; /* protocol_name_list, without its length */
-    size_t alpn_len;
-    const unsigned char *groups; /* 2-byte ids */
-    size_t groups_len;
-    int has_alpn;
-} mbed_hello;
-
-static int mbed_hello_parse(const unsigned char *p, size_t len, mbed_hello *h)
-{
-    size_t off = 0, n, ext_end;
-
-    memset(h, 0, sizeof *h);
-    /* client_version, random */
-    if (len < 34) return -1;
-    off = 34;
-    /* session_id */
-    if (off + 1 > len) return -1;
-    n = p[off];
-    off += 1 + n;
-    /* cipher_suites */
-    if (off + 2 > len) return -1;
-    n = (size_t)p[off] << 8 | p[off + 1];
-    off += 2;
-    if (off + n > len || n % 2) return -1;
-    h->suites = p + off;
-    h->suites_len = n;
-    off += n;
-    /* compression_methods */
-    if (off + 1 > len) return -1;
-    n = p[off];
-    off += 1 + n;
-    if (off > len) return -1;
-    if (off + 2 > len) return 0; /* no extensions */
-    n = (size_t)p[off] << 8 | p[off + 1];
-    off += 2;
-    ext_end = off + n;
-    if (ext_end > len) return -1;
-    while (off + 4 <= ext_end) {
-        unsigned type = (unsigned)p[off] << 8 | p[off + 1];
-        size_t elen = (size_t)p[off + 2] << 8 | p[off + 3];
-        const unsigned char *e = p + off + 4;
-        off += 4;
-        if (off + elen > ext_end) return -1;
-        if (type == 16 && elen >= 2) { /* application_layer_protocol_negotiation */
-            size_t l = (size_t)e[0] << 8 | e[1];
-            if (l + 2 <= elen) {
-                h->alpn = e + 2;
-                h->alpn_len = l;
-                h->has_alpn = 1;
-            }
-        } else if (type == 10 && elen >= 2) { /* supported_groups */
-            size_t l = (size_t)e[0] << 8 | e[1];
-            if (l + 2 <= elen) {
-                h->groups = e + 2;
-                h->groups_len = l & ~(size_t)1;
-            }
-        }
-        off += elen;
-    }
-    return 0;
-}
-
 static int mbed_is_chacha(int id)
 {
     const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
@@ -98,12 +34,10 @@ static int mbed_is_chacha(int id)
 
 /* The client's first suite as OpenSSL sees it: unknown ids (GREASE,
  * SCSVs) are dropped from its list, TLS 1.3 suites are not. */
-static int mbed_first_suite(const mbed_hello *h)
+static int mbed_first_suite(const ptls_hello_view *h)
 {
-    size_t i;
-
-    for (i = 0; i + 1 < h->suites_len; i += 2) {
-        int id = h->suites[i] << 8 | h->suites[i + 1];
+    for (size_t i = 0; i < h->n_ciphers; i++) {
+        int id = h->ciphers[i];
         if ((id >= 0x1301 && id <= 0x1305) || mbedtls_ssl_ciphersuite_from_id(id)) return id;
     }
     return 0;
@@ -113,15 +47,14 @@ static int mbed_first_suite(const mbed_hello *h)
  * The library matches ECDHE suites against every curve it knows, not
  * against conf_curves, and then fails in ServerKeyExchange ("no ciphersuites
  * in common") instead of choosing a shared non-EC suite. */
-static int mbed_common_curve(const mbed_conn *c, const mbed_hello *h)
+static int mbed_common_curve(const mbed_conn *c, const ptls_hello_view *h)
 {
     size_t i;
     int j;
 
     if (!h->groups) return 1; /* no extension: the library's own rules apply */
-    for (i = 0; i + 1 < h->groups_len; i += 2) {
-        const mbedtls_ecp_curve_info *ci =
-            mbedtls_ecp_curve_info_from_tls_id(h->groups[i] << 8 | h->groups[i + 1]);
+    for (i = 0; i < h->n_groups; i++) {
+        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(h->groups[i]);
         if (!ci) continue;
         for (j = 0; j < c->srv->n_curves; j++)
             if (c->srv->curves[j] == ci->grp_id) return 1;
@@ -138,7 +71,7 @@ static int mbed_is_ecdhe(int id)
                  s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_PSK);
 }
 
-static void mbed_hello_suites(mbed_conn *c, const mbed_hello *h)
+static void mbed_hello_suites(mbed_conn *c, const ptls_hello_view *h)
 {
     const mbed_server *s = c->srv;
     int ecdhe = mbed_common_curve(c, h);
@@ -147,8 +80,8 @@ static void mbed_hello_suites(mbed_conn *c, const mbed_hello *h)
     int j, pass, n = 0;
 
     if (!s->server_pref) {
-        for (i = 0; i + 1 < h->suites_len && n < PTLS_MAX_CIPHERS; i += 2) {
-            int id = h->suites[i] << 8 | h->suites[i + 1];
+        for (i = 0; i < h->n_ciphers && n < PTLS_MAX_CIPHERS; i++) {
+            int id = h->ciphers[i];
             if (!ecdhe && mbed_is_ecdhe(id)) continue;
             for (j = 0; j < s->n_suites; j++)
                 if (s->suites[j] == id) {
@@ -172,16 +105,15 @@ static void mbed_hello_suites(mbed_conn *c, const mbed_hello *h)
     mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
 }
 
-static void mbed_hello_curves(mbed_conn *c, const mbed_hello *h)
+static void mbed_hello_curves(mbed_conn *c, const ptls_hello_view *h)
 {
     const mbed_server *s = c->srv;
     size_t i;
     int j, n = 0;
 
     if (s->server_pref || !h->groups) return;
-    for (i = 0; i + 1 < h->groups_len && n < 39; i += 2) {
-        const mbedtls_ecp_curve_info *ci =
-            mbedtls_ecp_curve_info_from_tls_id(h->groups[i] << 8 | h->groups[i + 1]);
+    for (i = 0; i < h->n_groups && n < 39; i++) {
+        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(h->groups[i]);
         if (!ci) continue;
         for (j = 0; j < s->n_curves; j++)
             if (s->curves[j] == ci->grp_id) {
@@ -194,14 +126,14 @@ static void mbed_hello_curves(mbed_conn *c, const mbed_hello *h)
 }
 
 /* Returns -1 when the core refuses the client's ALPN offer. */
-static int mbed_hello_alpn(mbed_conn *c, const mbed_hello *h)
+static int mbed_hello_alpn(mbed_conn *c, const ptls_hello_view *h)
 {
     const unsigned char *out = NULL;
     unsigned char outlen = 0;
     int r;
 
-    if (!c->srv->alpn || !h->has_alpn || !mbed_host || !mbed_host->alpn_select) return 0;
-    r = mbed_host->alpn_select(h->alpn, h->alpn_len, &out, &outlen);
+    if (!c->srv->alpn || !h->alpn_wire || !mbed_host || !mbed_host->alpn_select) return 0;
+    r = mbed_host->alpn_select(h->alpn_wire, h->alpn_wire_len, &out, &outlen);
     if (r == 1 && out && outlen > 0) {
         memcpy(c->alpn_proto, out, outlen);
         c->alpn_proto[outlen] = '\0';
@@ -213,10 +145,10 @@ static int mbed_hello_alpn(mbed_conn *c, const mbed_hello *h)
         for (k = 0; k < 1000; k++) {
             int clash = 0;
             snprintf(c->alpn_proto, sizeof c->alpn_proto, "polytls-refused-%d", k);
-            for (i = 0; i < h->alpn_len;) {
-                size_t l = h->alpn[i];
-                if (i + 1 + l <= h->alpn_len && l == strlen(c->alpn_proto) &&
-                    memcmp(h->alpn + i + 1, c->alpn_proto, l) == 0)
+            for (i = 0; i < h->alpn_wire_len;) {
+                size_t l = h->alpn_wire[i];
+                if (i + 1 + l <= h->alpn_wire_len && l == strlen(c->alpn_proto) &&
+                    memcmp(h->alpn_wire + i + 1, c->alpn_proto, l) == 0)
                     clash = 1;
                 i += 1 + l;
             }
@@ -232,17 +164,9 @@ static int mbed_hello_alpn(mbed_conn *c, const mbed_hello *h)
     return 0;
 }
 
-int mbed_hello_apply(mbed_conn *c, const unsigned char *rec, size_t len)
+int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h)
 {
-    mbed_hello h;
-    size_t hl;
-
-    /* rec is one TLS record: header (5) + handshake header (4) + body. */
-    if (len < 9 || rec[0] != 22 || rec[5] != 1) return 0;
-    hl = (size_t)rec[6] << 16 | (size_t)rec[7] << 8 | rec[8];
-    if (9 + hl > len) return 0; /* fragmented: the library rejects it anyway */
-    if (mbed_hello_parse(rec + 9, hl, &h) != 0) return 0;
-    mbed_hello_suites(c, &h);
-    mbed_hello_curves(c, &h);
-    return mbed_hello_alpn(c, &h);
+    mbed_hello_suites(c, h);
+    mbed_hello_curves(c, h);
+    return mbed_hello_alpn(c, h);
 }

@@ -83,11 +83,7 @@ typedef struct mbed_conn {
     mbedtls_ssl_context ssl;
     ptls_io io;
 
-    /* ClientHello peek: the first record is buffered here, inspected, then
-     * handed to the library unchanged. */
-    unsigned char *peek;
-    size_t peek_len, peek_off, peek_cap;
-    int hello_done;
+    int hello_done; /* the client's offer has been applied (mbed_hello.c) */
     int suites[PTLS_MAX_CIPHERS + 1];
     mbedtls_ecp_group_id curves[40];
     char alpn_proto[256];
@@ -128,7 +124,7 @@ int mbed_load_keypair(mbed_keypair *kp, const ptls_keypair *src, const char *wha
 int mbed_load_crl_dir(mbedtls_x509_crl *crl, const char *dir);
 
 /* mbed_hello.c: reading the ClientHello as it passes */
-int mbed_hello_apply(mbed_conn *c, const unsigned char *rec, size_t len);
+int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h);
 
 /* mbed_verify.c */
 int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);

@@ -55,8 +55,8 @@ static const char *const ossl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_ALPN] = S,
     [PTLS_CAP_NPN] = S,
     [PTLS_CAP_OCSP_STAPLE] = S,
-    [PTLS_CAP_SERVERINFO] = "polytls has no -serverinfo field in its configuration (config.h) yet; "
-                            "OpenSSL 3.0 itself could (SSL_CTX_use_serverinfo_file)",
+    [PTLS_CAP_SERVERINFO] = ("polytls has no -serverinfo field in its configuration (config.h) yet; "
+                             "OpenSSL 3.0 itself could (SSL_CTX_use_serverinfo_file)"),
     [PTLS_CAP_PSK] = S,
     [PTLS_CAP_PSK_TLS13] = S,
     [PTLS_CAP_PSK_HINT] = S,

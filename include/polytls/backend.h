@@ -59,6 +59,19 @@ typedef struct ptls_io {
     long (*send)(void *ctx, const unsigned char *buf, size_t len);
 } ptls_io;
 
+/* The client's first ClientHello as the core's inspector parsed it (ABI 2),
+ * for backends whose library offers no hook to see it (Mbed TLS). Arrays
+ * are valid for the life of the connection. */
+typedef struct ptls_hello_view {
+    const uint16_t *ciphers; /* in the client's order, GREASE included */
+    size_t n_ciphers;
+    const uint16_t *groups; /* supported_groups; NULL when the extension is absent */
+    size_t n_groups;
+    const unsigned char *alpn_wire; /* protocol_name_list (wire format); NULL when absent */
+    size_t alpn_wire_len;
+    const char *sni; /* "" when absent */
+} ptls_hello_view;
+
 /* What the core offers the backend: policy that must be identical on every
  * backend lives behind these calls, not in the backends. */
 typedef struct ptls_host {
@@ -80,6 +93,10 @@ typedef struct ptls_host {
     /* Cipher table (core/cipher_table.c) for backends that need names. */
     const char *(*cipher_iana_name)(uint16_t id);
     int (*cipher_id_by_name)(const char *name); /* OpenSSL or IANA name, -1 if unknown */
+    /* ABI 2: the parsed ClientHello of the connection whose ptls_io.ctx is
+     * io_ctx; NULL until the core has seen all of it (it has by the time
+     * the recv callback returns its last byte) or if it was not one. */
+    const ptls_hello_view *(*client_hello)(void *io_ctx);
 } ptls_host;
 
 enum ptls_sni_choice {
