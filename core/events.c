@@ -87,6 +87,7 @@ void ptls_event_accepted(ptls_conn *c)
     ptls_json j;
     begin(&j, "accepted", c);
     ptls_json_str(&j, "peer", c->peer);
+    if (c->srv->o->workers > 1) ptls_json_int(&j, "worker_pid", (long long)getpid());
     emit(&j);
 }
 

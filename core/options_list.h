@@ -18,6 +18,8 @@
       "Seconds an established connection may stay silent (default 300, 0 = none)", "300")                    \
     X(MAX_CONNS, "max_conns", OPT_INT, GRP_POLYTLS, NONE,                                                    \
       "Maximum concurrent connections; more are closed at once (default 10000)", "100")                      \
+    X(WORKERS, "workers", OPT_INT, GRP_POLYTLS, NONE,                                                        \
+      "Serve with N processes sharing the port (SO_REUSEPORT; default 1)", "2")                              \
     X(SSL_CONFIG, "ssl_config", OPT_STRING, GRP_GENERAL, UNIMPLEMENTED,                                      \
       "Configure SSL_CTX using the given configuration value", "system_default")                             \
     X(TRACE, "trace", OPT_FLAG, GRP_DEBUG, TRACE, "Trace protocol messages (library trace)", NULL)           \

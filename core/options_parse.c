@@ -154,6 +154,7 @@ static void set_defaults(ptls_server_opts *o)
     o->handshake_timeout = 10;
     o->idle_timeout = 300;
     o->max_conns = 10000;
+    o->workers = 1;
     ptls_config *c = &o->tls;
     c->cert.cert = "server.pem";
     c->verify_depth = -1;
@@ -252,6 +253,10 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
     case OPTID_MAX_CONNS:
         if (n < 1) return usage_error(err, errlen, "-max_conns must be at least 1");
         o->max_conns = (int)n;
+        break;
+    case OPTID_WORKERS:
+        if (n < 1 || n > 64) return usage_error(err, errlen, "-workers must be 1..64");
+        o->workers = (int)n;
         break;
     case OPTID_PORT:
         if (n > 65535) return usage_error(err, errlen, "Invalid port %s", v);
@@ -661,6 +666,11 @@ static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
     if (c->crl_file && !c->crl_check && !c->crl_check_all) c->crl_check = 1;
     if (ptls_opt_given(o, OPTID_VERIFY_DEPTH) && c->verify_mode == PTLS_VERIFY_NONE)
         return usage_error(err, errlen, "-verify_depth needs -verify or -Verify");
+    if (o->workers > 1 && (o->naccept > 0 || o->unix_path || o->mode == MODE_ECHO))
+        return usage_error(
+            err, errlen,
+            "-workers needs a TCP listener and -www, -WWW, -HTTP or -rev (not -naccept, -unix or "
+            "the interactive echo mode)");
     if (o->msgfile && !o->msg && !o->debug) return usage_error(err, errlen, "-msgfile needs -msg or -debug");
     if (o->min_proto_given && o->max_proto_given && o->min_proto_given > o->max_proto_given)
         return usage_error(err, errlen, "-min_protocol is above -max_protocol");

@@ -18,7 +18,9 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,6 +126,9 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
         }
         int one = 1, zero = 0;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        /* Only with -workers: otherwise a second server on a taken port
+         * must fail to bind, not silently share it. */
+        if (o->workers > 1) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
         if (ai->ai_family == AF_INET6)
             setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, o->family == AF_INET6 ? &one : &zero, sizeof one);
         if (o->tfo) {
@@ -255,8 +260,66 @@ static void watch_stdin(ptls_server *s)
     s->stdin_watched = 1;
 }
 
+/* -workers N: N processes, each with its own socket bound to the same
+ * address with SO_REUSEPORT, so the kernel spreads new connections; the
+ * parent is worker 0 and stops the others when it ends. The TLS server
+ * context was built before the fork, so every worker has the same ticket
+ * keys (tickets resume on any worker); session-ID caches are per worker. */
+static int spawn_workers(ptls_server *s, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getsockname(s->listen_fd[0], (struct sockaddr *)&ss, &sl) != 0) {
+        snprintf(err, errlen, "getsockname: %s", strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    for (int i = 1; i < s->o->workers; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            snprintf(err, errlen, "fork for worker %d: %s", i, strerror(errno));
+            return -1;
+        }
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            s->n_workers = 0;
+            int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            int one = 1, zero = 0;
+            if (fd >= 0) {
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+                setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+                if (ss.ss_family == AF_INET6)
+                    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, s->o->family == AF_INET6 ? &one : &zero,
+                               sizeof one);
+            }
+            if (fd < 0 || bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 511) != 0) {
+                fprintf(stderr, "polytls: worker %d cannot listen: %s\n", i, strerror(errno));
+                _exit(PTLS_EXIT_RUNTIME);
+            }
+            close(s->listen_fd[0]);
+            s->listen_fd[0] = fd;
+            return 0;
+        }
+        s->worker_pids[s->n_workers++] = pid;
+    }
+    return 0;
+}
+
+static void stop_workers(ptls_server *s)
+{
+    for (int i = 0; i < s->n_workers; i++)
+        kill(s->worker_pids[i], SIGTERM);
+    for (int i = 0; i < s->n_workers; i++) {
+        int st;
+        while (waitpid(s->worker_pids[i], &st, 0) < 0 && errno == EINTR) {
+        }
+    }
+    s->n_workers = 0;
+}
+
 static void free_everything(ptls_server *s)
 {
+    stop_workers(s);
     while (s->conns)
         ptls_conn_abort(s->conns);
     ptls_conn_reap(s);
@@ -309,13 +372,16 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
         }
     }
 
+    if ((o->unix_path ? listen_unix(s, err, sizeof err) : listen_tcp(s, err, sizeof err)) != 0) goto fail;
+    fflush(stdout);
+    if (o->workers > 1 && spawn_workers(s, err, sizeof err) != 0) goto fail;
+    /* One epoll set per process (after the fork: an epoll instance must not
+     * be shared between workers). */
     s->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (s->epfd < 0) {
         snprintf(err, sizeof err, "epoll_create1: %s", strerror(errno));
         goto fail;
     }
-    if ((o->unix_path ? listen_unix(s, err, sizeof err) : listen_tcp(s, err, sizeof err)) != 0) goto fail;
-    fflush(stdout);
     for (int i = 0; i < s->n_listen; i++) {
         struct epoll_event e = {.events = EPOLLIN, .data.u64 = (uint64_t)(TAG_LISTEN0 + i)};
         epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->listen_fd[i], &e);

@@ -75,8 +75,10 @@ struct ptls_server {
     int exit_code;
     uint64_t next_id;
     ptls_stats stats;
-    char www_root[4096]; /* realpath of the current directory (-WWW/-HTTP) */
-    FILE *msg_out;       /* -msg and -debug output (stdout or -msgfile) */
+    char www_root[4096];   /* realpath of the current directory (-WWW/-HTTP) */
+    FILE *msg_out;         /* -msg and -debug output (stdout or -msgfile) */
+    pid_t worker_pids[64]; /* -workers: the other workers (in the parent only) */
+    int n_workers;
 };
 
 int64_t ptls_now_ms(void);

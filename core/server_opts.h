@@ -46,6 +46,7 @@ typedef struct ptls_server_opts {
     int handshake_timeout; /* seconds */
     int idle_timeout;      /* seconds, 0 = none */
     int max_conns;
+    int workers; /* processes sharing the port (SO_REUSEPORT) */
 
     /* Secrets are resolved after validation (pass_src -> tls.cert.pass). */
     const char *pass_src, *dpass_src;

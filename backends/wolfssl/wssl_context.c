@@ -224,7 +224,8 @@ static int wssl_setup_dh(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, si
     return 0;
 }
 
-static int wssl_setup_sessions(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)
+static int wssl_setup_sessions(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err,
+                               size_t errlen)
 {
     wolfSSL_CTX_set_session_cache_mode(ctx, cfg->session_cache ? WOLFSSL_SESS_CACHE_SERVER
                                                                : WOLFSSL_SESS_CACHE_OFF);
@@ -248,6 +249,7 @@ static int wssl_setup_sessions(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *e
         wssl_set_err(err, errlen, "-num_tickets %d: wolfSSL_CTX_set_num_tickets failed", cfg->num_tickets);
         return -1;
     }
+    if (cfg->tickets && wssl_tickets_install(ctx, srv, err, errlen) != 0) return -1;
     return 0;
 }
 
@@ -377,7 +379,7 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
         wssl_set_err(err, errlen, "client cipher order: wolfSSL_CTX_UseClientSuites failed");
         goto fail;
     }
-    if (wssl_setup_sessions(ctx, cfg, err, errlen) != 0) goto fail;
+    if (wssl_setup_sessions(ctx, srv, cfg, err, errlen) != 0) goto fail;
     if (wolfSSL_CTX_AllowEncryptThenMac(ctx, cfg->no_etm ? 0 : 1) != WOLFSSL_SUCCESS) {
         wssl_set_err(err, errlen, "-no_etm: wolfSSL_CTX_AllowEncryptThenMac failed");
         goto fail;

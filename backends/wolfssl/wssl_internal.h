@@ -46,6 +46,10 @@ typedef struct wssl_server {
     int tls13; /* max_version allows TLS 1.3 */
     int no_etm, no_ems;
     char sigalgs[512];
+    /* session ticket protection (wssl_tickets.c) */
+    unsigned char ticket_name[WOLFSSL_TICKET_NAME_SZ];
+    unsigned char ticket_key[32];
+    int ticket_key_set;
     /* complete cipher list of ctx2 (see wssl_apply_ciphers) */
     char list2[8192];
 } wssl_server;
@@ -93,6 +97,7 @@ int wssl_export_keying_material(void *conn, const char *label, unsigned char *ou
 /* wssl_info.c */
 void wssl_get_info(void *conn, ptls_conn_info *info);
 void wssl_last_error(void *conn, char *buf, size_t len);
+int wssl_tickets_install(WOLFSSL_CTX *ctx, wssl_server *srv, char *err, size_t errlen);
 long wssl_last_error_code(void *conn);
 int wssl_enabled_ciphers(void *server, uint16_t *ids, int max);
 void wssl_error_text(int code, char *buf, size_t len);

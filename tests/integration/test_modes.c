@@ -363,3 +363,64 @@ Test(listening, unix_socket)
     cr_assert_eq(pt_spawn_wait(&srv, 5000, &out), 0, "%s", out);
     free(out);
 }
+
+Test(workers, connections_spread_and_tickets_resume_across_workers)
+{
+    pt_server s;
+    PT_START(&s, 0, "-www -workers 2 " RSA_CERT);
+    char *kids;
+    pt_run(&kids, 5, 0, "cat /proc/%d/task/*/children", (int)s.pid);
+    int child = atoi(kids);
+    cr_assert_gt(child, 0, "no worker process: %s", kids);
+    free(kids);
+    int max_accepts = 0;
+    for (int i = 0; i < 20; i++) {
+        char *out;
+        cr_assert_eq(pt_run(&out, 20, s.port, CURL " https://127.0.0.1:@PORT@/"), 0, "%s", out);
+        char *p = strstr(out, " server accepts");
+        while (p && p > out && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        int n = p ? atoi(p) : 0;
+        if (n > max_accepts) max_accepts = n;
+        free(out);
+    }
+    cr_assert_lt(max_accepts, 20, "every connection went to one worker");
+    if (pt_has_cap("tls1.3") && pt_has_cap("tickets")) {
+        /* The ticket keys were made before the fork: any worker resumes. */
+        char dir[256], *out;
+        pt_mkdtemp(dir, sizeof dir);
+        pt_run(&out, 20, s.port,
+               "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -connect 127.0.0.1:@PORT@ -tls1_3 "
+               "-ign_eof -sess_out %s/s",
+               dir);
+        free(out);
+        int reused = 0;
+        char *last = NULL;
+        for (int i = 0; i < 6; i++) {
+            pt_run(&out, 20, s.port,
+                   "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -connect 127.0.0.1:@PORT@ -tls1_3 "
+                   "-ign_eof -sess_in %s/s",
+                   dir);
+            reused += strstr(out, "Reused, TLSv1.3") != NULL;
+            free(last);
+            last = out;
+        }
+        cr_assert_eq(reused, 6, "ticket resumption must work on every worker (%d/6): %s", reused, last);
+        free(last);
+    }
+    pt_server_stop(&s);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", child);
+    usleep(300000);
+    cr_assert_neq(access(path, F_OK), 0, "worker %d outlived the server", child);
+}
+
+Test(workers, refused_with_naccept_and_echo)
+{
+    char *out;
+    cr_assert_eq(pt_polytls(&out, "s_server -workers 2 -accept 127.0.0.1:0 </dev/null"), 2, "%s", out);
+    free(out);
+    cr_assert_eq(pt_polytls(&out, "s_server -workers 2 -www -naccept 3 -accept 127.0.0.1:0 </dev/null"), 2,
+                 "%s", out);
+    free(out);
+}
