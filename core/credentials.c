@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capability.h"
 #include "pem.h"
+#include "x509_time.h"
 
 static int make_ephemeral(ptls_server_opts *o, const ptls_backend *be, ptls_ephemeral_cert *eph, char *err,
                           size_t errlen)
@@ -48,6 +50,40 @@ static int make_ephemeral(ptls_server_opts *o, const ptls_backend *be, ptls_ephe
     return 0;
 }
 
+/* A server certificate outside its validity period is almost always a
+ * mistake; serving one on purpose (to test how clients react) takes
+ * -allow_expired_cert. PEM or DER, the first certificate of the file. */
+static int check_validity(const ptls_server_opts *o, const ptls_keypair *kp, const char *opt, char *err,
+                          size_t errlen)
+{
+    if (!kp->cert || o->allow_expired_cert) return 0;
+    unsigned char *der = NULL;
+    long len = -1;
+    if (kp->cert_form == PTLS_FORMAT_DER) {
+        FILE *f = fopen(kp->cert, "rb");
+        if (f) {
+            der = malloc(65536);
+            if (der) len = (long)fread(der, 1, 65536, f);
+            fclose(f);
+        }
+    } else {
+        len = ptls_pem_read_first_cert(kp->cert, &der);
+    }
+    time_t nb, na;
+    int known = len > 0 && ptls_cert_validity(der, (size_t)len, &nb, &na) == 0;
+    free(der);
+    if (!known) return 0; /* the backend reports unreadable certificates */
+    time_t now = time(NULL);
+    if (now <= na && now >= nb) return 0;
+    char when[64];
+    struct tm tm;
+    gmtime_r(now > na ? &na : &nb, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    snprintf(err, errlen, "%s %s %s %s (use -allow_expired_cert to serve it anyway)", opt, kp->cert,
+             now > na ? "expired on" : "is not valid before", when);
+    return -1;
+}
+
 int ptls_credentials_prepare(ptls_server_opts *o, const ptls_backend *be, ptls_ephemeral_cert *eph, char *err,
                              size_t errlen)
 {
@@ -69,6 +105,10 @@ int ptls_credentials_prepare(ptls_server_opts *o, const ptls_backend *be, ptls_e
     }
     if (o->tls.nocert) return 0;
     if (!o->cert_given && access(o->tls.cert.cert, R_OK) != 0) return make_ephemeral(o, be, eph, err, errlen);
+    if (check_validity(o, &o->tls.cert, "-cert", err, errlen) ||
+        check_validity(o, &o->tls.dcert, "-dcert", err, errlen) ||
+        check_validity(o, &o->tls.cert2, "-cert2", err, errlen))
+        return -1;
     return 0;
 }
 

@@ -20,6 +20,8 @@
       "Maximum concurrent connections; more are closed at once (default 10000)", "100")                      \
     X(WORKERS, "workers", OPT_INT, GRP_POLYTLS, NONE,                                                        \
       "Serve with N processes sharing the port (SO_REUSEPORT; default 1)", "2")                              \
+    X(ALLOW_EXPIRED_CERT, "allow_expired_cert", OPT_FLAG, GRP_POLYTLS, NONE,                                 \
+      "Serve a -cert outside its validity period (to test clients)", NULL)                                  \
     X(SSL_CONFIG, "ssl_config", OPT_STRING, GRP_GENERAL, UNIMPLEMENTED,                                      \
       "Configure SSL_CTX using the given configuration value", "system_default")                             \
     X(TRACE, "trace", OPT_FLAG, GRP_DEBUG, TRACE, "Trace protocol messages (library trace)", NULL)           \

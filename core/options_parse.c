@@ -254,6 +254,7 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         if (n < 1) return usage_error(err, errlen, "-max_conns must be at least 1");
         o->max_conns = (int)n;
         break;
+    case OPTID_ALLOW_EXPIRED_CERT: o->allow_expired_cert = 1; break;
     case OPTID_WORKERS:
         if (n < 1 || n > 64) return usage_error(err, errlen, "-workers must be 1..64");
         o->workers = (int)n;

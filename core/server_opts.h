@@ -47,6 +47,7 @@ typedef struct ptls_server_opts {
     int idle_timeout;      /* seconds, 0 = none */
     int max_conns;
     int workers; /* processes sharing the port (SO_REUSEPORT) */
+    int allow_expired_cert;
 
     /* Secrets are resolved after validation (pass_src -> tls.cert.pass). */
     const char *pass_src, *dpass_src;

@@ -44,7 +44,12 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SESSION_CONTEXT] = PTLS_SUPPORTED,
     [PTLS_CAP_ALPN] = PTLS_SUPPORTED,
     [PTLS_CAP_NPN] = WSSL_LIB " has only a stub for NPN",
-    [PTLS_CAP_OCSP_STAPLE] = PTLS_SUPPORTED,
+    /* The stapling code (wssl_callbacks.c) works, but every stapled
+     * handshake leaks about 6 KB inside wolfSSL_accept (ParseCert and
+     * X509 objects of the library's own, found by LeakSanitizer and
+     * valgrind): refused until the library is fixed. */
+    [PTLS_CAP_OCSP_STAPLE] = WSSL_LIB ": every stapled handshake leaks about 6 KB inside wolfSSL_accept "
+                                      "(a library bug seen by LeakSanitizer and valgrind)",
     [PTLS_CAP_SERVERINFO] = WSSL_LIB " has no serverinfo / custom extension API",
     [PTLS_CAP_PSK] = PTLS_SUPPORTED,
     [PTLS_CAP_PSK_TLS13] = PTLS_SUPPORTED,

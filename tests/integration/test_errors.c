@@ -221,3 +221,59 @@ Test(capabilities, backend_module_runs_its_own_library_only)
     free(ver);
     pt_server_stop(&s);
 }
+
+Test(exit_codes, expired_certificate_is_refused_unless_allowed)
+{
+    expect(1, "expired on 2020-12-31", "-cert @PKI@/expired.pem -key @PKI@/expired.key");
+    pt_server s;
+    PT_START(&s, 0, "-www -allow_expired_cert -cert @PKI@/expired.pem -key @PKI@/expired.key");
+    char *out;
+    pt_run(&out, 20, s.port, "openssl s_client -connect 127.0.0.1:@PORT@ -CAfile @PKI@/ca.pem </dev/null");
+    cr_assert(strstr(out, "certificate has expired"), "the client must see the expired certificate: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* Secrets never leave the process: not on the -www page, not in logs, not
+ * in -json events, not in error messages. */
+Test(secrets, psk_and_pass_phrase_never_printed)
+{
+    PT_REQUIRE_CAP("psk");
+    PT_REQUIRE_CAP("key-password");
+    PT_REQUIRE_CAP("tls1.2");
+    static const char psk[] = "5ec7e75ec7e75ec7e75ec7e75ec7e7aa";
+    pt_server s;
+    PT_START(&s, 0,
+             "-www -tls1_2 -json events.jsonl -msg -cert @PKI@/server-rsa.pem -key "
+             "@PKI@/server-rsa-unique-enc.key "
+             "-pass pass:pt-Pw-7c1a9 -psk %s -psk_identity pt-id",
+             psk);
+    char *out;
+    /* A good PSK client, a wrong-identity one and a certificate client. */
+    pt_run(&out, 20, s.port,
+           "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -connect 127.0.0.1:@PORT@ -tls1_2 "
+           "-ign_eof -psk %s "
+           "-psk_identity pt-id -cipher 'PSK-AES128-GCM-SHA256:PSK-CHACHA20-POLY1305:PSK-AES128-CBC-SHA256'",
+           psk);
+    cr_assert_null(strstr(out, psk), "the page shows the PSK: %s", out);
+    cr_assert_null(strstr(out, "pt-Pw-7c1a9"), "%s", out);
+    free(out);
+    pt_run(&out, 20, s.port,
+           "openssl s_client -connect 127.0.0.1:@PORT@ -tls1_2 -psk 00 -psk_identity bad </dev/null");
+    free(out);
+    pt_run(&out, 20, s.port, "curl -sSk https://127.0.0.1:@PORT@/");
+    cr_assert_null(strstr(out, psk), "%s", out);
+    free(out);
+    pt_server_stop(&s);
+    char path[400];
+    const char *files[] = {".server.out", ".server.err", "events.jsonl"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", s.dir, files[i]);
+        char *t = pt_read_file(path, NULL);
+        cr_assert_not_null(t, "%s", path);
+        cr_assert_null(strstr(t, psk), "%s contains the PSK", files[i]);
+        cr_assert_null(strstr(t, "5EC7E75E"), "%s contains the PSK (upper case)", files[i]);
+        cr_assert_null(strstr(t, "pt-Pw-7c1a9"), "%s contains the pass phrase", files[i]);
+        free(t);
+    }
+}

@@ -340,3 +340,41 @@ Test(limits, max_conns_closes_extra_connections)
     normal_client_ok(s.port, "after the limit cleared");
     pt_server_stop(&s);
 }
+
+Test(faults, too_many_open_files_pauses_accept_and_recovers)
+{
+    /* The server runs with 40 descriptors: 60 clients exhaust them. */
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    pt_bg srv;
+    pt_spawn(&srv, 0,
+             "ulimit -n 40; exec @BIN@ s_server -backend @BACKEND@ -accept 127.0.0.1:0 -www "
+             "-handshake_timeout 30 " RSA_CERT " </dev/null >%s/out 2>%s/err",
+             dir, dir);
+    char path[300];
+    snprintf(path, sizeof path, "%s/out", dir);
+    int port = 0;
+    for (int i = 0; i < 100 && !port; i++) {
+        char *o = pt_read_file(path, NULL);
+        char *a = o ? strstr(o, "ACCEPT ") : NULL;
+        if (a && strchr(a, '\n')) port = atoi(strrchr(a, ':') + 1);
+        free(o);
+        usleep(50000);
+    }
+    cr_assert_gt(port, 0, "server did not start");
+    int fds[60];
+    for (int i = 0; i < 60; i++)
+        fds[i] = tcp_connect(port);
+    usleep(500000);
+    snprintf(path, sizeof path, "%s/err", dir);
+    char *err = pt_read_file(path, NULL);
+    cr_assert(err && strstr(err, "Too many open files"), "the server must say why it stops accepting: %s",
+              err ? err : "");
+    free(err);
+    for (int i = 0; i < 60; i++)
+        close(fds[i]);
+    sleep(2); /* the accept pause is one second */
+    normal_client_ok(port, "after running out of descriptors");
+    kill(srv.pid, SIGTERM);
+    cr_assert_eq(pt_spawn_wait(&srv, 5000, NULL), 0);
+}

@@ -24,6 +24,7 @@ crlnumber = crlnumber
 default_md = sha256
 policy = any
 default_crl_days = 3650
+unique_subject = no
 [any]
 commonName = supplied
 [v3_ca]
@@ -96,6 +97,8 @@ ossl crl -in crl.pem -outform DER -out crl.der
 # Encrypted keys: traditional PEM (Proc-Type) and OpenSSL 3's default PKCS#8.
 ossl rsa -in server-rsa.key -aes256 -traditional -passout pass:secret -out server-rsa-trad-enc.key
 ossl pkcs8 -topk8 -in server-rsa.key -v2 aes256 -passout pass:secret -out server-rsa-pkcs8-enc.key
+# A pass phrase no output could contain by accident (the secrets test).
+ossl rsa -in server-rsa.key -aes256 -traditional -passout pass:pt-Pw-7c1a9 -out server-rsa-unique-enc.key
 # DER copies.
 ossl x509 -in server-rsa.pem -outform DER -out server-rsa.der
 ossl pkey -in server-rsa.key -outform DER -out server-rsa-key.der
@@ -127,6 +130,12 @@ printf 'V\t%s\t\t%s\tunknown\t/CN=localhost\n' "$(date -u -d "$enddate" +%y%m%d%
 ossl ocsp -issuer ca.pem -cert server-rsa.pem -reqout ocsp-req.der -no_nonce
 ossl ocsp -index index.txt -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -reqin ocsp-req.der \
   -respout ocsp-good.der -ndays 3650
+# An expired server certificate (valid in 2020 only), through `openssl ca`
+# so that the dates can be in the past.
+ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out expired.key
+ossl req -new -key expired.key -subj "/CN=localhost" -out expired.csr
+ossl ca -batch -config ca.cnf -keyfile ca.key -cert ca.pem -in expired.csr -out expired.pem -notext \
+  -startdate 20200101000000Z -enddate 20201231000000Z -extensions v3_server
 # Garbage and mismatched inputs for error-path tests.
 printf 'this is not a certificate\n' > garbage.pem
 rm -f ./*.csr
