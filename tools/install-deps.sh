@@ -11,5 +11,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev \
   openssl curl gnutls-bin libnss3-tools python3 \
-  dpkg-dev groff-base man-db python3-jsonschema tshark valgrind >/dev/null
+  dpkg-dev groff-base man-db python3-jsonschema tshark valgrind \
+  clang libclang-rt-14-dev >/dev/null
 echo "install-deps: done"
