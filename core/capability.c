@@ -86,8 +86,28 @@ static const char *version_option_text(int v, char *buf, size_t len, const char 
 /* Turns the version options into one concrete range. Bounds the user gave
  * must be supported; default bounds shrink to what the backend has (so
  * Mbed TLS 2.28 serves TLS 1.2 by default instead of refusing to start). */
+/* DTLS: -dtls1/-dtls1_2 ask for one version (their option capability was
+ * checked); -dtls for every DTLS version the backend has. Wire numbers
+ * decrease as versions increase. */
+static int resolve_dtls_versions(ptls_server_opts *o, struct refusals *r)
+{
+    if (o->dtls_flag) {
+        o->tls.min_version = o->tls.max_version = o->dtls_flag;
+        return 0;
+    }
+    int has10 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_0), has12 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_2);
+    if (!has10 && !has12) {
+        refuse(r, "-dtls", ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_2));
+        return 0;
+    }
+    o->tls.min_version = has10 ? PTLS_DTLS1_0 : PTLS_DTLS1_2;
+    o->tls.max_version = has12 ? PTLS_DTLS1_2 : PTLS_DTLS1_0;
+    return 0;
+}
+
 static int resolve_versions(ptls_server_opts *o, struct refusals *r)
 {
+    if (o->tls.dtls) return resolve_dtls_versions(o, r);
     int lo = 0, hi = 0;
     char buf[64];
     for (int v = PTLS_TLS1_0; v <= PTLS_TLS1_3; v++) {
@@ -145,7 +165,7 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
     ptls_config *c = &o->tls;
     if (c->cipher_string && c->n_cipher_ids < 0)
         refuse_cap(&r, "-cipher (OpenSSL cipher-string keywords)", PTLS_CAP_CIPHER_STRING);
-    if (c->keylog && c->max_version >= PTLS_TLS1_3) {
+    if (c->keylog && !c->dtls && c->max_version >= PTLS_TLS1_3) {
         const char *why = ptls_cap_refusal(be, PTLS_CAP_KEYLOG_TLS13);
         if (why) {
             char reason[512];
@@ -154,11 +174,11 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
             refuse(&r, "-keylogfile with TLS 1.3 enabled", reason);
         }
     }
-    if (c->psk && c->max_version >= PTLS_TLS1_3) refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
+    if (c->psk && !c->dtls && c->max_version >= PTLS_TLS1_3) refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
     /* Refused capabilities first: a combination check below must not hide
      * the real reason (e.g. -early_data on a backend without TLS 1.3). */
     if (r.count) return PTLS_EXIT_CAPABILITY;
-    if (c->early_data && c->max_version < PTLS_TLS1_3) {
+    if (c->early_data && (c->dtls || c->max_version < PTLS_TLS1_3)) {
         fprintf(out, "polytls s_server: -early_data needs TLS 1.3 enabled\n");
         return PTLS_EXIT_USAGE;
     }

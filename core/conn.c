@@ -82,7 +82,7 @@ static void observe_in(ptls_conn *c, const unsigned char *buf, size_t n)
         if (!c->hello) {
             c->hello = malloc(sizeof *c->hello);
             if (!c->hello) return;
-            ptls_ch_parser_init(c->hello, 0);
+            ptls_ch_parser_init(c->hello, c->dtls);
         }
         c->hello_status = ptls_ch_feed(c->hello, buf, n);
         if (c->hello_status != PTLS_CH_MORE) on_client_hello(c);
@@ -137,11 +137,131 @@ static long io_send(void *ctx, const unsigned char *buf, size_t len)
     }
 }
 
+/* DTLS: one queued datagram per call. */
+static long io_recv_dgram(void *ctx, unsigned char *buf, size_t len)
+{
+    ptls_conn *c = ctx;
+    ptls_dgram *d = c->inbox;
+    if (!d) return PTLS_WANT_READ;
+    c->inbox = d->next;
+    if (!c->inbox) c->inbox_tail = NULL;
+    c->inbox_len--;
+    size_t n = d->len < len ? d->len : len; /* a too small buffer truncates, as recv() would */
+    memcpy(buf, d->data, n);
+    free(d);
+    c->bytes_in += n;
+    observe_in(c, buf, n);
+    return (long)n;
+}
+
+static long io_send_dgram(void *ctx, const unsigned char *buf, size_t len)
+{
+    ptls_conn *c = ctx;
+    for (;;) {
+        ssize_t n = sendto(c->srv->udp_fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&c->peer_addr,
+                           c->peer_addr_len);
+        if (n >= 0) {
+            c->bytes_out += (uint64_t)n;
+            if (n > 0) observe_out(c, buf, (size_t)n);
+            return (long)n;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return PTLS_WANT_WRITE;
+        return PTLS_ERROR;
+    }
+}
+
+/* Queue a datagram for a DTLS connection (bounded: a flood from one peer
+ * cannot grow the queue without limit). */
+int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n);
+int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n)
+{
+    if (c->inbox_len >= 64) return -1;
+    ptls_dgram *d = malloc(sizeof *d + n);
+    if (!d) return -1;
+    d->next = NULL;
+    d->len = n;
+    memcpy(d->data, p, n);
+    if (c->inbox_tail)
+        c->inbox_tail->next = d;
+    else
+        c->inbox = d;
+    c->inbox_tail = d;
+    c->inbox_len++;
+    return 0;
+}
+
 static void set_interest(ptls_conn *c, uint32_t ev)
 {
+    if (c->dtls) return; /* datagrams and timers drive DTLS connections */
     if (c->events == ev) return;
     struct epoll_event e = {.events = ev, .data.ptr = c};
     if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e) == 0) c->events = ev;
+}
+
+static void conn_link(ptls_server *s, ptls_conn *c)
+{
+    c->next = s->conns;
+    if (s->conns) s->conns->prev = c;
+    s->conns = c;
+    s->n_conns++;
+    s->current = c;
+}
+
+/* DTLS: a datagram from a peer with no connection. The backend does the
+ * stateless cookie exchange; only a ClientHello with a valid cookie makes
+ * a connection (a spoofed source address never gets one). */
+ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
+                                 const unsigned char *dgram, size_t len);
+ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
+                                 const unsigned char *dgram, size_t len)
+{
+    ptls_conn *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->srv = s;
+    c->fd = -1;
+    c->dtls = 1;
+    c->file_fd = -1;
+    memcpy(&c->peer_addr, addr, alen);
+    c->peer_addr_len = alen;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    c->io = (ptls_io){.ctx = c, .recv = io_recv_dgram, .send = io_send_dgram};
+    c->close_reason = "closed";
+    ptls_wire_init(&c->wire[0]);
+    ptls_wire_init(&c->wire[1]);
+    c->wire[0].dtls = c->wire[1].dtls = 1;
+    ptls_sh_init(&c->server_flight);
+    c->server_flight.done = 1; /* the TLS first-flight reader does not read DTLS */
+    char err[512] = "";
+    if (ptls_conn_push_dgram(c, dgram, len) == 0)
+        c->tls = s->be->dtls_accept(s->tls_server, &c->io, addr, alen, err, sizeof err);
+    if (!c->tls) {
+        if (!err[0])
+            s->stats.cookie_exchanges++;
+        else if (!s->o->quiet)
+            fprintf(stderr, "polytls: %s: datagram dropped: %s\n", peer, err);
+        while (c->inbox) {
+            ptls_dgram *d = c->inbox;
+            c->inbox = d->next;
+            free(d);
+        }
+        if (c->hello) {
+            ptls_ch_parser_free(c->hello);
+            free(c->hello);
+        }
+        free(c->hello_alpn_wire);
+        ptls_wire_free(&c->wire[0]);
+        ptls_wire_free(&c->wire[1]);
+        free(c);
+        return NULL;
+    }
+    c->id = ++s->next_id;
+    c->t_accept_ms = c->t_last_ms = ptls_now_ms();
+    c->t_accept_us = ptls_now_us();
+    s->stats.accepts++;
+    ptls_event_accepted(c);
+    conn_link(s, c);
+    return c;
 }
 
 ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
@@ -171,11 +291,7 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
     }
     c->events = EPOLLIN;
     ptls_event_accepted(c);
-    c->next = s->conns;
-    if (s->conns) s->conns->prev = c;
-    s->conns = c;
-    s->n_conns++;
-    s->current = c;
+    conn_link(s, c);
     return c;
 }
 
@@ -193,8 +309,15 @@ static void conn_destroy(ptls_conn *c)
     c->hello_alpn_wire = NULL;
     ptls_wire_free(&c->wire[0]);
     ptls_wire_free(&c->wire[1]);
-    epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-    close(c->fd);
+    if (c->fd >= 0) {
+        epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+        close(c->fd);
+    }
+    while (c->inbox) {
+        ptls_dgram *d = c->inbox;
+        c->inbox = d->next;
+        free(d);
+    }
     if (c->file_fd >= 0) close(c->file_fd);
     if (c->tls) s->be->conn_free(c->tls);
     s->closed_since_trim++;
@@ -456,5 +579,41 @@ void ptls_conn_timers(ptls_server *s, int64_t now)
                                                          : "close_timeout";
             conn_destroy(c);
         }
+    }
+}
+
+/* DTLS retransmission timers: the soonest one, for the loop's epoll
+ * timeout (ms, capped at cap), and firing the expired ones. */
+int ptls_conn_dtls_next_timeout(ptls_server *s, int cap);
+int ptls_conn_dtls_next_timeout(ptls_server *s, int cap)
+{
+    int best = cap;
+    if (!s->be->dtls_next_timeout_ms) return best;
+    for (ptls_conn *c = s->conns; c; c = c->next) {
+        if (!c->dtls || !c->tls) continue;
+        long t = s->be->dtls_next_timeout_ms(c->tls);
+        if (t >= 0 && t < best) best = (int)t;
+    }
+    return best;
+}
+
+void ptls_conn_dtls_timers(ptls_server *s);
+void ptls_conn_dtls_timers(ptls_server *s)
+{
+    if (!s->be->dtls_next_timeout_ms || !s->be->dtls_timeout) return;
+    ptls_conn *next;
+    for (ptls_conn *c = s->conns; c; c = next) {
+        next = c->next;
+        if (!c->dtls || !c->tls || c->dead) continue;
+        if (s->be->dtls_next_timeout_ms(c->tls) != 0) continue;
+        if (s->be->dtls_timeout(c->tls) != PTLS_OK) {
+            s->stats.timeouts++;
+            if (!s->o->quiet) fprintf(stderr, "polytls: %s: DTLS retransmissions exhausted, closing\n", c->peer);
+            if (c->state == CONN_HANDSHAKE) ptls_event_error(c, "handshake", "handshake_timeout", "retransmissions");
+            c->close_reason = "handshake_timeout";
+            conn_destroy(c);
+            continue;
+        }
+        drive(c);
     }
 }

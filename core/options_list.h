@@ -44,10 +44,10 @@
       "16384")                                                                                               \
     /* DTLS */                                                                                               \
     X(DTLS, "dtls", OPT_FLAG, GRP_DTLS, DTLS, "Use any DTLS version", NULL)                                  \
-    X(DTLS1, "dtls1", OPT_FLAG, GRP_DTLS, DTLS, "Just talk DTLSv1", NULL)                                    \
-    X(DTLS1_2, "dtls1_2", OPT_FLAG, GRP_DTLS, DTLS, "Just talk DTLSv1.2", NULL)                              \
-    X(LISTEN, "listen", OPT_FLAG, GRP_DTLS, DTLS, "Listen for a DTLS ClientHello with a cookie first", NULL) \
-    X(TIMEOUT, "timeout", OPT_FLAG, GRP_DTLS, DTLS, "Enable DTLS timeouts", NULL)                            \
+    X(DTLS1, "dtls1", OPT_FLAG, GRP_DTLS, DTLS1_0, "Just talk DTLSv1", NULL)                                    \
+    X(DTLS1_2, "dtls1_2", OPT_FLAG, GRP_DTLS, DTLS1_2, "Just talk DTLSv1.2", NULL)                              \
+    X(LISTEN, "listen", OPT_FLAG, GRP_DTLS, DTLS, "Cookie exchange before any per-peer state (always the case in polytls)", NULL) \
+    X(TIMEOUT, "timeout", OPT_FLAG, GRP_DTLS, DTLS, "Enable DTLS retransmission timeouts (always on)", NULL)                            \
     X(MTU, "mtu", OPT_INT, GRP_DTLS, DTLS, "Set link-layer MTU", "1200")                                     \
     X(SCTP, "sctp", OPT_FLAG, GRP_DTLS, UNIMPLEMENTED, "Use SCTP", NULL)                                     \
     X(SCTP_LABEL_BUG, "sctp_label_bug", OPT_FLAG, GRP_DTLS, UNIMPLEMENTED, "Enable SCTP label length bug",   \

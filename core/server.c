@@ -32,11 +32,17 @@
 #define TAG_LISTEN0 1
 #define TAG_LISTEN1 2
 #define TAG_STDIN 3
+#define TAG_UDP 4
 
 ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
 void ptls_conn_event(ptls_conn *c, uint32_t ev);
 void ptls_conn_timers(ptls_server *s, int64_t now);
 void ptls_conn_reap(ptls_server *s);
+ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
+                                 const unsigned char *dgram, size_t len);
+int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n);
+int ptls_conn_dtls_next_timeout(ptls_server *s, int cap);
+void ptls_conn_dtls_timers(ptls_server *s);
 
 static volatile sig_atomic_t got_signal;
 
@@ -102,7 +108,9 @@ static int listen_unix(ptls_server *s, char *err, size_t errlen)
 static int listen_tcp(ptls_server *s, char *err, size_t errlen)
 {
     const ptls_server_opts *o = s->o;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+    int udp = o->tls.dtls;
+    struct addrinfo hints = {.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
                     *res = NULL;
     hints.ai_family = o->family;
     /* No host: one dual-stack IPv6 socket when possible, as s_server does. */
@@ -131,7 +139,7 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
         if (o->workers > 1) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
         if (ai->ai_family == AF_INET6)
             setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, o->family == AF_INET6 ? &one : &zero, sizeof one);
-        if (o->tfo) {
+        if (o->tfo && !udp) {
             int qlen = 64;
             if (setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof qlen) != 0) {
                 snprintf(err, errlen, "-tfo: cannot enable TCP Fast Open: %s", strerror(errno));
@@ -140,7 +148,7 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
                 return -1;
             }
         }
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 511) == 0) break;
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && (udp || listen(fd, 511) == 0)) break;
         saved = errno;
         close(fd);
         fd = -1;
@@ -150,7 +158,10 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "*", o->port, strerror(saved));
         return -1;
     }
-    s->listen_fd[s->n_listen++] = fd;
+    if (udp)
+        s->udp_fd = fd; /* DTLS: one socket for every peer */
+    else
+        s->listen_fd[s->n_listen++] = fd;
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
     char where[128];
@@ -215,6 +226,39 @@ static void accept_all(ptls_server *s, int lfd)
             if (!ptls_conn_new(s, fd, peer)) close(fd);
         }
         if (s->o->naccept > 0 && s->stats.accepts >= s->o->naccept) stop_listening(s);
+    }
+}
+
+/* DTLS: datagrams to their connection by source address; a source without
+ * one goes to the backend's stateless cookie exchange. */
+static void read_udp(ptls_server *s)
+{
+    unsigned char buf[65536];
+    for (int i = 0; i < 256; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        ssize_t n = recvfrom(s->udp_fd, buf, sizeof buf, 0, (struct sockaddr *)&ss, &sl);
+        if (n < 0) return; /* EAGAIN: drained */
+        ptls_conn *c = s->conns;
+        for (; c; c = c->next)
+            if (c->dtls && c->peer_addr_len == sl && memcmp(&c->peer_addr, &ss, sl) == 0) break;
+        if (c) {
+            c->t_last_ms = ptls_now_ms();
+            if (ptls_conn_push_dgram(c, buf, (size_t)n) == 0) ptls_conn_kick(c);
+            continue;
+        }
+        if (!s->listening) continue;
+        if (s->n_conns >= s->o->max_conns) {
+            s->stats.rejected++;
+            continue;
+        }
+        char peer[96];
+        format_sockaddr((struct sockaddr *)&ss, peer, sizeof peer);
+        c = ptls_conn_dtls_accept(s, (struct sockaddr *)&ss, sl, peer, buf, (size_t)n);
+        if (c) {
+            ptls_conn_kick(c);
+            if (s->o->naccept > 0 && s->stats.accepts >= s->o->naccept) s->listening = 0;
+        }
     }
 }
 
@@ -324,6 +368,8 @@ static void free_everything(ptls_server *s)
         ptls_conn_abort(s->conns);
     ptls_conn_reap(s);
     stop_listening(s);
+    if (s->udp_fd >= 0) close(s->udp_fd);
+    s->udp_fd = -1;
     if (s->tls_server) s->be->server_free(s->tls_server);
     if (s->be->global_cleanup) s->be->global_cleanup();
     ptls_host_close();
@@ -336,7 +382,7 @@ static void free_everything(ptls_server *s)
 
 int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
 {
-    ptls_server srv = {.o = o, .be = be, .epfd = -1, .listening = 1};
+    ptls_server srv = {.o = o, .be = be, .epfd = -1, .listening = 1, .udp_fd = -1};
     ptls_server *s = &srv;
     char err[1024] = "";
     int rc = PTLS_EXIT_RUNTIME;
@@ -386,12 +432,16 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
         struct epoll_event e = {.events = EPOLLIN, .data.u64 = (uint64_t)(TAG_LISTEN0 + i)};
         epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->listen_fd[i], &e);
     }
+    if (s->udp_fd >= 0) {
+        struct epoll_event e = {.events = EPOLLIN, .data.u64 = TAG_UDP};
+        epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->udp_fd, &e);
+    }
     watch_stdin(s);
 
     int64_t last_tick = ptls_now_ms();
     while (!s->stop && !got_signal) {
         struct epoll_event evs[256];
-        int n = epoll_wait(s->epfd, evs, 256, 1000);
+        int n = epoll_wait(s->epfd, evs, 256, s->udp_fd >= 0 ? ptls_conn_dtls_next_timeout(s, 1000) : 1000);
         if (n < 0 && errno != EINTR) {
             snprintf(err, sizeof err, "epoll_wait: %s", strerror(errno));
             goto fail;
@@ -403,10 +453,13 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
                     accept_all(s, s->listen_fd[tag - TAG_LISTEN0]);
             } else if (tag == TAG_STDIN) {
                 read_stdin(s);
+            } else if (tag == TAG_UDP) {
+                read_udp(s);
             } else {
                 ptls_conn_event(evs[i].data.ptr, evs[i].events);
             }
         }
+        if (s->udp_fd >= 0) ptls_conn_dtls_timers(s);
         ptls_conn_reap(s);
         int64_t now = ptls_now_ms();
         if (now - last_tick >= 1000) {
@@ -427,6 +480,7 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
         fflush(stdout);
         if (s->draining && s->listening) stop_listening(s);
         if (!s->listening && s->n_conns == 0) break; /* -naccept reached and served, or Q */
+        if (s->draining && s->udp_fd >= 0) s->listening = 0;
     }
     rc = s->exit_code;
     free_everything(s);

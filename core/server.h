@@ -3,6 +3,7 @@
 #define PTLS_SERVER_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "buffer.h"
@@ -17,9 +18,23 @@ enum ptls_conn_state { CONN_HANDSHAKE, CONN_OPEN, CONN_CLOSING };
 typedef struct ptls_server ptls_server;
 typedef struct ptls_conn ptls_conn;
 
+/* One queued datagram of a DTLS connection. */
+typedef struct ptls_dgram {
+    struct ptls_dgram *next;
+    size_t len;
+    unsigned char data[];
+} ptls_dgram;
+
 struct ptls_conn {
     ptls_server *srv;
-    int fd;
+    int fd; /* TCP: the connection's socket; DTLS: -1 (the server's UDP socket is shared) */
+    /* DTLS: the peer's address and the datagrams received from it, not yet
+     * read by the backend. */
+    int dtls;
+    struct sockaddr_storage peer_addr;
+    socklen_t peer_addr_len;
+    ptls_dgram *inbox, *inbox_tail;
+    int inbox_len;
     uint64_t id;
     char peer[96]; /* "127.0.0.1:50000" */
     void *tls;
@@ -52,6 +67,7 @@ struct ptls_conn {
 
 typedef struct ptls_stats {
     long accepts, handshakes, resumed, handshake_failures, timeouts, rejected;
+    long cookie_exchanges; /* DTLS: stateless HelloVerifyRequests sent */
 } ptls_stats;
 
 struct ptls_server {
@@ -62,6 +78,7 @@ struct ptls_server {
     int listen_fd[2];
     int n_listen;
     int listening;
+    int udp_fd; /* DTLS: the one UDP socket, -1 for TCP */
     int64_t accept_paused_until_ms;
     ptls_conn *conns;
     ptls_conn *graveyard;   /* destroyed connections awaiting free() */

@@ -54,6 +54,7 @@ typedef struct ptls_server_opts {
 
     /* Versions as given, resolved by validate.c into tls.min/max_version. */
     int proto_flag;       /* -tls1..-tls1_3: that version, else 0 */
+    int dtls_flag;        /* -dtls1/-dtls1_2: that DTLS version; -dtls: 0 */
     int min_proto_given;  /* -min_protocol value, else 0 */
     int max_proto_given;  /* -max_protocol value, else 0 */
     unsigned no_versions; /* bit (v - 0x0300) for each -no_tlsX */

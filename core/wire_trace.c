@@ -118,6 +118,8 @@ static void print_record(const ptls_wire_dir *d, int dir, FILE *msg)
     const char *arrow = dir == PTLS_WIRE_IN ? "<<<" : ">>>";
     unsigned type = d->hdr[0], ver = (unsigned)d->hdr[1] << 8 | d->hdr[2];
     size_t len = d->rec_len;
+    /* DTLS handshake messages carry 12-byte headers (seq and fragment). */
+    const size_t mh = d->dtls ? 12 : 4;
     int protected_rec = type == 23 || (d->encrypted && type != 20);
     fprintf(msg, "%s %s record, %s [length %04zx]%s\n", arrow, version_name(ver), content_type_name(type),
             len, protected_rec ? " (encrypted)" : "");
@@ -125,11 +127,12 @@ static void print_record(const ptls_wire_dir *d, int dir, FILE *msg)
     if (type == 22) {
         /* The handshake messages that start in this record. */
         size_t off = 0;
-        while (off + 4 <= len) {
+        while (off + mh <= len) {
             size_t mlen = (size_t)d->rec[off + 1] << 16 | (size_t)d->rec[off + 2] << 8 | d->rec[off + 3];
+            size_t flen = d->dtls ? ((size_t)d->rec[off + 9] << 16 | (size_t)d->rec[off + 10] << 8 | d->rec[off + 11]) : mlen;
             fprintf(msg, "%s   %s [length %06zx]%s\n", arrow, handshake_name(d->rec[off]), mlen,
-                    off + 4 + mlen > len ? " (continues in the next record)" : "");
-            off += 4 + mlen;
+                    off + mh + flen > len ? " (continues in the next record)" : flen < mlen ? " (fragment)" : "");
+            off += mh + flen;
         }
     } else if (type == 21 && len >= 2) {
         const char *n = ptls_alert_name(d->rec[1]);
@@ -142,8 +145,9 @@ static void print_record(const ptls_wire_dir *d, int dir, FILE *msg)
 
 void ptls_wire_feed(ptls_wire_dir *d, int dir, const unsigned char *p, size_t n, FILE *msg)
 {
+    const size_t hl = d->dtls ? 13 : 5;
     while (n && !d->not_tls) {
-        if (d->hdr_len < 5) {
+        if (d->hdr_len < hl) {
             d->hdr[d->hdr_len++] = *p++;
             n--;
             if (d->hdr_len == 1 && (d->hdr[0] < 20 || d->hdr[0] > 24)) {
@@ -152,8 +156,8 @@ void ptls_wire_feed(ptls_wire_dir *d, int dir, const unsigned char *p, size_t n,
                     fprintf(msg, "%s not TLS records (first byte 0x%02x)\n", dir ? ">>>" : "<<<", d->hdr[0]);
                 return;
             }
-            if (d->hdr_len < 5) continue;
-            d->left = (size_t)d->hdr[3] << 8 | d->hdr[4];
+            if (d->hdr_len < hl) continue;
+            d->left = (size_t)d->hdr[hl - 2] << 8 | d->hdr[hl - 1];
             d->rec_len = 0;
             d->alert_len = 0;
             if (d->left > 16384 + 2048) {
@@ -180,7 +184,7 @@ void ptls_wire_feed(ptls_wire_dir *d, int dir, const unsigned char *p, size_t n,
             p += take;
             n -= take;
         }
-        if (d->hdr_len == 5 && d->left == 0) {
+        if (d->hdr_len == hl && d->left == 0) {
             if (msg) print_record(d, dir, msg);
             if (d->hdr[0] == 21 && !d->encrypted && d->alert_len == 2) {
                 d->last_alert_level = d->alert[0];

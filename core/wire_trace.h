@@ -11,7 +11,8 @@
 enum ptls_wire_direction { PTLS_WIRE_IN = 0, PTLS_WIRE_OUT = 1 };
 
 typedef struct ptls_wire_dir {
-    unsigned char hdr[5];
+    int dtls; /* DTLS records: 13-byte headers (epoch and sequence number) */
+    unsigned char hdr[13];
     size_t hdr_len;
     size_t left;        /* body bytes of the current record still to come */
     unsigned char *rec; /* current record body, kept only for -msg */

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header, caps.h or config.h changes incompatibly. */
-#define PTLS_BACKEND_ABI 2
+#define PTLS_BACKEND_ABI 3
 #define PTLS_BACKEND_SYMBOL "polytls_backend_v1"
 
 /* Status codes shared by IO callbacks and connection ops. Byte counts are
@@ -195,6 +195,28 @@ typedef struct ptls_backend {
      * the library's preference order (for the -www "shared ciphers"
      * line). Returns how many were written (<= max). May be NULL. */
     int (*enabled_ciphers)(void *server, uint16_t *ids, int max);
+
+    /* ABI 3: DTLS (cfg->dtls). The core owns one UDP socket and
+     * demultiplexes datagrams by peer address. A DTLS connection's ptls_io
+     * recv returns exactly one datagram (PTLS_WANT_READ when none is
+     * queued); each send is sent as one datagram.
+     *
+     * dtls_accept: a datagram from a peer that has no connection. Do the
+     * stateless cookie exchange: a ClientHello without a valid cookie is
+     * answered with a HelloVerifyRequest through io->send, and NULL is
+     * returned with err[0] == '\0' and no state kept. A ClientHello with a
+     * valid cookie gives a new connection (as conn_new would) that goes on
+     * with handshake(); the datagram has been consumed. Anything else:
+     * NULL with err set (the core drops the datagram). peer is the client's
+     * sockaddr (peer_len bytes), for the cookie. */
+    void *(*dtls_accept)(void *server, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                         size_t errlen);
+    /* Milliseconds until the connection's retransmission timer fires, -1
+     * when no timer runs. When it has fired the core calls dtls_timeout,
+     * which retransmits through io->send: PTLS_OK, or PTLS_ERROR when the
+     * library gives up. */
+    long (*dtls_next_timeout_ms)(void *conn);
+    int (*dtls_timeout)(void *conn);
 } ptls_backend;
 
 /* The marker for a supported capability in ptls_backend.caps. */

@@ -18,6 +18,8 @@
 #define PTLS_TLS1_1 0x0302
 #define PTLS_TLS1_2 0x0303
 #define PTLS_TLS1_3 0x0304
+#define PTLS_DTLS1_0 0xfeff
+#define PTLS_DTLS1_2 0xfefd
 
 enum ptls_format { PTLS_FORMAT_PEM = 0, PTLS_FORMAT_DER = 1 };
 
@@ -133,6 +135,13 @@ typedef struct ptls_config {
     int no_etm;
     int no_ems;
     const char *id_prefix;
+
+    /* DTLS (-dtls, -dtls1, -dtls1_2): the server speaks DTLS over UDP, and
+     * min_version/max_version hold DTLS wire versions (PTLS_DTLS1_0,
+     * PTLS_DTLS1_2; note DTLS numbers decrease as versions increase: a
+     * range is min_version >= max_version numerically). */
+    int dtls;
+    int dtls_mtu; /* -mtu: the link MTU the records must fit; 0: library default */
 } ptls_config;
 
 #endif

@@ -838,7 +838,10 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "no-ca-names",
                                    "id-prefix",
                                    "self-signed",
-                                   "client-sigalgs"};
+                                   "client-sigalgs",
+                                   "dtls",
+                                   "dtls1.0",
+                                   "dtls1.2"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];
