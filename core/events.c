@@ -204,3 +204,14 @@ void ptls_event_closed(ptls_conn *c, const char *reason)
     ptls_json_int(&j, "duration_us", (long long)(ptls_now_us() - c->t_accept_us));
     emit(&j);
 }
+
+void ptls_event_limit(ptls_conn *c, const char *peer, const char *limit, long value)
+{
+    if (!events_out) return;
+    ptls_json j;
+    begin(&j, "limit", c);
+    ptls_json_str(&j, "limit", limit);
+    ptls_json_int(&j, "value", value);
+    if (peer) ptls_json_str(&j, "peer", peer);
+    emit(&j);
+}

@@ -21,6 +21,9 @@ void ptls_event_handshake_done(ptls_conn *c);
  * (then derived from the backend code, alerts seen, or "internal_error"). */
 void ptls_event_error(ptls_conn *c, const char *stage, const char *canonical, const char *text);
 void ptls_event_closed(ptls_conn *c, const char *reason);
+/* A configured limit was hit: "max_conns" (c NULL, peer given),
+ * "http_request_line", "http_header_size" ... value is the limit. */
+void ptls_event_limit(ptls_conn *c, const char *peer, const char *limit, long value);
 
 /* The canonical name of a connection's failure (also used by the text
  * output): backend code table, then alerts seen on the wire, then what the

@@ -13,6 +13,7 @@
 
 #include "backend_loader.h"
 #include "build_config.h"
+#include "events.h"
 #include "hello_report.h"
 #include "http_request.h"
 #include "modes.h"
@@ -213,6 +214,14 @@ static void process_requests(ptls_conn *c)
         long r = ptls_http_parse((const char *)ptls_buf_head(&c->in), ptls_buf_size(&c->in), &req);
         if (r == 0) return;
         if (r < 0) {
+            if (r == -414 || r == -431) {
+                const char *what = r == -414 ? "http_request_line" : "http_header_size";
+                long limit = r == -414 ? PTLS_HTTP_MAX_REQUEST_LINE : PTLS_HTTP_MAX_HEADERS;
+                if (!c->srv->o->quiet)
+                    fprintf(stderr, "polytls: %s: HTTP %s over the %ld-byte limit, answered %ld\n", c->peer,
+                            r == -414 ? "request line" : "request header", limit, -r);
+                ptls_event_limit(c, NULL, what, limit);
+            }
             send_status(c, (int)-r, 0);
             ptls_buf_consume(&c->in, ptls_buf_size(&c->in));
             return;
@@ -237,6 +246,10 @@ void ptls_http_data(ptls_conn *c, const unsigned char *p, size_t n)
 {
     if (c->close_after_flush) return;
     if (ptls_buf_size(&c->in) + n > PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE) {
+        if (!c->srv->o->quiet)
+            fprintf(stderr, "polytls: %s: HTTP request over the %d-byte limit, answered 431\n", c->peer,
+                    PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE);
+        ptls_event_limit(c, NULL, "http_header_size", PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE);
         send_status(c, 431, 0);
         return;
     }

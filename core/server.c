@@ -216,6 +216,7 @@ static void accept_all(ptls_server *s, int lfd)
             s->stats.rejected++;
             if (!s->o->quiet)
                 fprintf(stderr, "polytls: %s: -max_conns %d reached, closing\n", peer, s->o->max_conns);
+            ptls_event_limit(NULL, peer, "max_conns", s->o->max_conns);
             close(fd);
         } else {
             if (ss.ss_family != AF_UNIX) {
@@ -248,12 +249,13 @@ static void read_udp(ptls_server *s)
             continue;
         }
         if (!s->listening) continue;
-        if (s->n_conns >= s->o->max_conns) {
-            s->stats.rejected++;
-            continue;
-        }
         char peer[96];
         format_sockaddr((struct sockaddr *)&ss, peer, sizeof peer);
+        if (s->n_conns >= s->o->max_conns) {
+            s->stats.rejected++;
+            ptls_event_limit(NULL, peer, "max_conns", s->o->max_conns);
+            continue;
+        }
         c = ptls_conn_dtls_accept(s, (struct sockaddr *)&ss, sl, peer, buf, (size_t)n);
         if (c) {
             ptls_conn_kick(c);

@@ -322,7 +322,7 @@ Test(faults, client_that_never_reads_a_large_file)
 Test(limits, max_conns_closes_extra_connections)
 {
     pt_server s;
-    PT_START(&s, 0, "-www -max_conns 5 -handshake_timeout 30 " RSA_CERT);
+    PT_START(&s, 0, "-www -max_conns 5 -handshake_timeout 30 -json events.jsonl " RSA_CERT);
     int fds[5];
     for (int i = 0; i < 5; i++)
         fds[i] = tcp_connect(s.port);
@@ -339,6 +339,12 @@ Test(limits, max_conns_closes_extra_connections)
     usleep(300000);
     normal_client_ok(s.port, "after the limit cleared");
     pt_server_stop(&s);
+    char path[400];
+    snprintf(path, sizeof path, "%s/events.jsonl", s.dir);
+    char *ev = pt_read_file(path, NULL);
+    cr_assert(ev && strstr(ev, "\"event\":\"limit\",\"limit\":\"max_conns\",\"value\":5"), "no limit event: %s",
+              ev ? ev : "");
+    free(ev);
 }
 
 Test(faults, too_many_open_files_pauses_accept_and_recovers)

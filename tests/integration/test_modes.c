@@ -424,3 +424,49 @@ Test(workers, refused_with_naccept_and_echo)
                  "%s", out);
     free(out);
 }
+
+Test(www_files, oversized_request_is_431_and_reported)
+{
+    char root[512];
+    make_www_root(root, sizeof root);
+    pt_server s;
+    cr_assert_eq(pt_server_start_in(&s, root, 0, "-WWW -json events.jsonl " RSA_CERT), 0);
+    char *out;
+    pt_run(&out, 20, s.port,
+           CURL " -o /dev/null -w '%%{http_code}' -H \"X-Big: $(head -c 20000 /dev/zero | tr '\\0' a)\" "
+                "https://127.0.0.1:@PORT@/index.html");
+    cr_assert(strstr(out, "431"), "%s", out);
+    free(out);
+    cr_assert(pt_server_wait_output(&s, "over the", 5000), "the limit must be logged");
+    pt_server_stop(&s);
+    char path[700];
+    snprintf(path, sizeof path, "%s/events.jsonl", root);
+    char *ev = pt_read_file(path, NULL);
+    cr_assert(ev && strstr(ev, "\"limit\":\"http_header_size\""), "%s", ev ? ev : "");
+    free(ev);
+}
+
+Test(echo, stats_plaintext_and_renegotiation_with_certificate_request)
+{
+    pt_server s;
+    PT_START(&s, 1, RSA_CERT " -verify 1 -CAfile @PKI@/ca.pem");
+    pt_bg c;
+    pt_spawn(&c, s.port, "(printf 'x\\n'; sleep 6) | " S_CLIENT " -tls1_2 -cert @PKI@/client.pem -key @PKI@/client.key -msg");
+    cr_assert(pt_server_wait_output(&s, "x", 10000));
+    pt_server_input(&s, "S\n");
+    cr_assert(pt_server_wait_output(&s, "1 handshakes", 5000), "S prints the statistics");
+    if (pt_has_cap("renegotiation")) {
+        pt_server_input(&s, "R\n");
+        cr_assert(pt_server_wait_output(&s, "R (renegotiate, request a client certificate) started", 5000));
+    }
+    pt_server_input(&s, "P\n");
+    char *out;
+    pt_spawn_wait(&c, 10000, &out);
+    /* The client reads plain text where a TLS record must be: it fails. */
+    cr_assert(strstr(out, "wrong version number") || strstr(out, "record layer failure") || strstr(out, "error"),
+              "P must break the client: %s", out);
+    if (pt_has_cap("renegotiation"))
+        cr_assert(strstr(out, "CertificateRequest"), "R requests a certificate: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
