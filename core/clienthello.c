@@ -668,7 +668,12 @@ static void dtls_payload(ptls_ch_parser *p, const unsigned char *d, size_t n)
             p->frag_off = off;
             p->frag_len = flen;
             p->frag_done = 0;
-            p->frag_skip = seq != 0;
+            /* The ClientHello to read is the first one seen: message_seq 0
+             * normally, 1 when it carries the cookie after a
+             * HelloVerifyRequest (RFC 6347 4.2.2). Fragments of any other
+             * message are skipped. */
+            if (p->dtls_seq < 0 && p->hh[0] == HS_CLIENT_HELLO) p->dtls_seq = (int)seq;
+            p->frag_skip = p->dtls_seq < 0 ? seq != 0 : seq != (uint32_t)p->dtls_seq;
             if (!p->frag_skip) {
                 if (p->hh[0] != HS_CLIENT_HELLO) {
                     fail(p, PTLS_CH_MALFORMED, "first handshake message is not a ClientHello");
@@ -734,6 +739,7 @@ void ptls_ch_parser_init(ptls_ch_parser *p, int dtls)
     p->dtls = dtls ? 1 : 0;
     p->ch.dtls = p->dtls;
     p->status = PTLS_CH_MORE;
+    p->dtls_seq = -1;
 }
 
 int ptls_ch_feed(ptls_ch_parser *p, const unsigned char *data, size_t len)

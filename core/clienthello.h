@@ -164,6 +164,7 @@ typedef struct ptls_ch_parser {
     unsigned char *bitmap; /* DTLS: received bytes */
     size_t frag_off, frag_len, frag_done;
     int frag_skip; /* DTLS: fragment of another message_seq */
+    int dtls_seq;  /* DTLS: message_seq of the ClientHello being read, -1 until seen */
     void *mem;     /* private allocations of the result */
     ptls_client_hello ch;
 } ptls_ch_parser;

@@ -58,7 +58,10 @@ static void on_client_hello(ptls_conn *c)
 {
     ptls_server_opts *o = c->srv->o;
     const ptls_client_hello *ch = ptls_ch_result(c->hello);
-    if (ch) build_hello_view(c, ch);
+    if (ch && !c->hello_view.ciphers) build_hello_view(c, ch);
+    /* DTLS: a hello still in the cookie exchange has no connection yet;
+     * it is reported when (if) the connection is made. */
+    if (c->dtls && c->id == 0) return;
     if (ch && !o->quiet) {
         if (o->brief) ptls_hello_print_brief(ch, stderr);
         if (o->tlsextdebug) ptls_hello_print_extensions(ch, stdout);
@@ -166,7 +169,9 @@ static long io_send_dgram(void *ctx, const unsigned char *buf, size_t len)
             return (long)n;
         }
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return PTLS_WANT_WRITE;
+        /* A full socket buffer loses the datagram like any lost UDP
+         * packet: DTLS retransmission repairs handshake flights. */
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return (long)len;
         return PTLS_ERROR;
     }
 }
@@ -211,10 +216,10 @@ static void conn_link(ptls_server *s, ptls_conn *c)
 /* DTLS: a datagram from a peer with no connection. The backend does the
  * stateless cookie exchange; only a ClientHello with a valid cookie makes
  * a connection (a spoofed source address never gets one). */
-ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
-                                 const unsigned char *dgram, size_t len);
-ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
-                                 const unsigned char *dgram, size_t len)
+ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen,
+                                 const char *peer, const unsigned char *dgram, size_t len);
+ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen,
+                                 const char *peer, const unsigned char *dgram, size_t len)
 {
     ptls_conn *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -236,10 +241,14 @@ ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, so
     if (ptls_conn_push_dgram(c, dgram, len) == 0)
         c->tls = s->be->dtls_accept(s->tls_server, &c->io, addr, alen, err, sizeof err);
     if (!c->tls) {
+        /* Anyone can send junk datagrams: reported only with -debug, so
+         * they cannot flood the log; always counted. */
         if (!err[0])
             s->stats.cookie_exchanges++;
-        else if (!s->o->quiet)
-            fprintf(stderr, "polytls: %s: datagram dropped: %s\n", peer, err);
+        else {
+            s->stats.dtls_dropped++;
+            if (s->o->debug) fprintf(stderr, "polytls: %s: datagram dropped: %s\n", peer, err);
+        }
         while (c->inbox) {
             ptls_dgram *d = c->inbox;
             c->inbox = d->next;
@@ -260,6 +269,7 @@ ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, so
     c->t_accept_us = ptls_now_us();
     s->stats.accepts++;
     ptls_event_accepted(c);
+    if (c->hello_status != PTLS_CH_MORE) on_client_hello(c);
     conn_link(s, c);
     return c;
 }
@@ -608,8 +618,10 @@ void ptls_conn_dtls_timers(ptls_server *s)
         if (s->be->dtls_next_timeout_ms(c->tls) != 0) continue;
         if (s->be->dtls_timeout(c->tls) != PTLS_OK) {
             s->stats.timeouts++;
-            if (!s->o->quiet) fprintf(stderr, "polytls: %s: DTLS retransmissions exhausted, closing\n", c->peer);
-            if (c->state == CONN_HANDSHAKE) ptls_event_error(c, "handshake", "handshake_timeout", "retransmissions");
+            if (!s->o->quiet)
+                fprintf(stderr, "polytls: %s: DTLS retransmissions exhausted, closing\n", c->peer);
+            if (c->state == CONN_HANDSHAKE)
+                ptls_event_error(c, "handshake", "handshake_timeout", "retransmissions");
             c->close_reason = "handshake_timeout";
             conn_destroy(c);
             continue;

@@ -81,9 +81,10 @@ static void print_stats(ptls_server *s)
 {
     ptls_stats *st = &s->stats;
     printf("%ld accepts\n%ld handshakes\n%ld resumed (session cache hits)\n%ld handshake failures\n"
-           "%ld timeouts\n%ld rejected (-max_conns)\n%d open connections\n",
+           "%ld timeouts\n%ld rejected (-max_conns)\n%d open connections\n"
+           "%ld DTLS cookie exchanges\n%ld DTLS datagrams dropped\n",
            st->accepts, st->handshakes, st->resumed, st->handshake_failures, st->timeouts, st->rejected,
-           s->n_conns);
+           s->n_conns, st->cookie_exchanges, st->dtls_dropped);
     fflush(stdout);
 }
 

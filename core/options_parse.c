@@ -254,7 +254,9 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         if (n < 1) return usage_error(err, errlen, "-max_conns must be at least 1");
         o->max_conns = (int)n;
         break;
-    case OPTID_ALLOW_EXPIRED_CERT: o->allow_expired_cert = 1; break;
+    case OPTID_ALLOW_EXPIRED_CERT:
+        o->allow_expired_cert = 1;
+        break;
     case OPTID_WORKERS:
         if (n < 1 || n > 64) return usage_error(err, errlen, "-workers must be 1..64");
         o->workers = (int)n;
@@ -397,6 +399,21 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         o->proto_flag = v2;
         break;
     }
+    case OPTID_DTLS:
+        c->dtls = 1;
+        break;
+    case OPTID_DTLS1:
+        c->dtls = 1;
+        o->dtls_flag = PTLS_DTLS1_0;
+        break;
+    case OPTID_DTLS1_2:
+        c->dtls = 1;
+        o->dtls_flag = PTLS_DTLS1_2;
+        break;
+    case OPTID_MTU:
+        if (n < 256 || n > 65535) return usage_error(err, errlen, "-mtu must be 256..65535");
+        c->dtls_mtu = (int)n;
+        break;
     case OPTID_NO_TLS1:
         o->no_versions |= 1u << 1;
         break;
@@ -632,6 +649,13 @@ static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
         return usage_error(err, errlen, "Can't use -HTTP, -www or -WWW with DTLS");
     if (ptls_opt_given(o, OPTID_LISTEN) && !dtls)
         return usage_error(err, errlen, "Can only use -listen with DTLS");
+    if ((ptls_opt_given(o, OPTID_MTU) || ptls_opt_given(o, OPTID_TIMEOUT)) && !dtls)
+        return usage_error(err, errlen, "-mtu and -timeout apply to DTLS only");
+    if (dtls && (o->min_proto_given || o->max_proto_given || o->no_versions))
+        return usage_error(
+            err, errlen, "-min_protocol, -max_protocol and -no_tls* are TLS options; use -dtls1 or -dtls1_2");
+    if (dtls && (o->workers > 1 || o->unix_path))
+        return usage_error(err, errlen, "DTLS needs one UDP socket: not with -workers or -unix");
     if (c->early_data && o->mode == MODE_REV)
         return usage_error(err, errlen, "Can't use -early_data in combination with -rev");
     if (c->npn_wire && o->proto_flag == PTLS_TLS1_3)

@@ -18,6 +18,10 @@ const char *ptls_version_name(int v)
         return "TLSv1.2";
     case PTLS_TLS1_3:
         return "TLSv1.3";
+    case PTLS_DTLS1_0:
+        return "DTLSv1";
+    case PTLS_DTLS1_2:
+        return "DTLSv1.2";
     default:
         return "unknown";
     }

@@ -68,6 +68,7 @@ struct ptls_conn {
 typedef struct ptls_stats {
     long accepts, handshakes, resumed, handshake_failures, timeouts, rejected;
     long cookie_exchanges; /* DTLS: stateless HelloVerifyRequests sent */
+    long dtls_dropped;     /* DTLS: datagrams from unknown peers that were not a ClientHello */
 } ptls_stats;
 
 struct ptls_server {

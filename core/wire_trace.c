@@ -88,6 +88,10 @@ static const char *version_name(unsigned v)
         return "TLS 1.2";
     case 0x0304:
         return "TLS 1.3";
+    case 0xfeff:
+        return "DTLS 1.0";
+    case 0xfefd:
+        return "DTLS 1.2";
     default:
         return "???";
     }
@@ -129,9 +133,13 @@ static void print_record(const ptls_wire_dir *d, int dir, FILE *msg)
         size_t off = 0;
         while (off + mh <= len) {
             size_t mlen = (size_t)d->rec[off + 1] << 16 | (size_t)d->rec[off + 2] << 8 | d->rec[off + 3];
-            size_t flen = d->dtls ? ((size_t)d->rec[off + 9] << 16 | (size_t)d->rec[off + 10] << 8 | d->rec[off + 11]) : mlen;
+            size_t flen =
+                d->dtls ? ((size_t)d->rec[off + 9] << 16 | (size_t)d->rec[off + 10] << 8 | d->rec[off + 11])
+                        : mlen;
             fprintf(msg, "%s   %s [length %06zx]%s\n", arrow, handshake_name(d->rec[off]), mlen,
-                    off + mh + flen > len ? " (continues in the next record)" : flen < mlen ? " (fragment)" : "");
+                    off + mh + flen > len ? " (continues in the next record)"
+                    : flen < mlen         ? " (fragment)"
+                                          : "");
             off += mh + flen;
         }
     } else if (type == 21 && len >= 2) {

@@ -48,7 +48,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_TLS1_1] = PTLS_SUPPORTED,
     [PTLS_CAP_TLS1_2] = PTLS_SUPPORTED,
     [PTLS_CAP_TLS1_3] = MBED_NO13,
-    [PTLS_CAP_DTLS] = "not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_DTLS] = PTLS_SUPPORTED,
     [PTLS_CAP_CERT_DER] = PTLS_SUPPORTED,
     [PTLS_CAP_KEY_PASSWORD] = PTLS_SUPPORTED,
     [PTLS_CAP_CERT_CHAIN] = PTLS_SUPPORTED,
@@ -91,7 +91,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_ANON_DH] = MBED_LIB " has no anonymous (aNULL) cipher suites",
     [PTLS_CAP_DHPARAM] = PTLS_SUPPORTED,
     [PTLS_CAP_NO_DHE] = PTLS_SUPPORTED,
-    [PTLS_CAP_SRTP] = MBED_LIB " has DTLS-SRTP, but DTLS is not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_SRTP] = MBED_LIB " has DTLS-SRTP, but polytls does not wire -use_srtp on this backend yet",
     [PTLS_CAP_TRACE] = MBED_LIB " has no protocol message trace, only its debug text",
     [PTLS_CAP_STATE] = MBED_LIB " has no handshake state callback, only its debug text",
     [PTLS_CAP_PRIORITIZE_CHACHA] = PTLS_SUPPORTED,
@@ -102,6 +102,8 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
     [PTLS_CAP_CLIENT_SIGALGS] = MBED_LIB " has one hash list (conf_sig_hashes) for the server's signature "
                                          "and the CertificateRequest; use -sigalgs",
+    [PTLS_CAP_DTLS1_0] = PTLS_SUPPORTED,
+    [PTLS_CAP_DTLS1_2] = PTLS_SUPPORTED,
 };
 
 static const char *mbed_library_version(void)
@@ -171,6 +173,9 @@ static const ptls_backend mbed_backend = {
     .make_selfsigned = mbed_make_selfsigned,
     .last_error_code = mbed_last_error_code,
     .enabled_ciphers = mbed_enabled_ciphers,
+    .dtls_accept = mbed_dtls_accept,
+    .dtls_next_timeout_ms = mbed_dtls_next_timeout_ms,
+    .dtls_timeout = mbed_dtls_timeout,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

@@ -33,15 +33,19 @@ static int mbed_bio_recv(void *ctx, unsigned char *buf, size_t len)
 
     if (len > INT_MAX) len = INT_MAX;
     long r = c->io.recv(c->io.ctx, buf, len);
+    /* DTLS: an empty datagram is no end of stream (0 would read as EOF). */
+    while (c->dtls && r == 0)
+        r = c->io.recv(c->io.ctx, buf, len);
     /* The first time the core has the whole ClientHello (at the latest when
      * its last byte is returned here, before the library parses it), adjust
      * this connection's suites, curves and ALPN to the client's offer. */
     if (r > 0 && !c->hello_done && mbed_host->client_hello) {
         const ptls_hello_view *h = mbed_host->client_hello(c->io.ctx);
-        if (h) {
-            c->hello_done = 1;
-            mbed_hello_apply(c, h);
-        }
+        if (h) mbed_hello_apply(c, h);
+        /* DTLS: the first datagram is the whole ClientHello (the library
+         * does not take a fragmented one), so without a view by now there
+         * will be none in time: the library's own rules (server order). */
+        if (h || c->dtls) c->hello_done = 1;
     }
     return mbed_io_recv_code(r);
 }
@@ -130,9 +134,10 @@ static int mbed_psk_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char 
 
 /* --- ops --- */
 
-void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+/* A connection object for a TLS stream or, on a DTLS server, for one
+ * peer's datagrams (mbed_dtls.c adds the peer's transport id). */
+mbed_conn *mbed_conn_create(mbed_server *s, const ptls_io *io, char *err, size_t errlen)
 {
-    mbed_server *s = server;
     mbed_conn *c = calloc(1, sizeof *c);
     int ret;
 
@@ -161,7 +166,16 @@ void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
     }
     mbedtls_ssl_set_bio(&c->ssl, c, mbed_bio_send, mbed_bio_recv, NULL);
     mbedtls_ssl_set_verify(&c->ssl, mbed_verify_cb, c);
+    if (s->dtls) mbed_dtls_conn_setup(c); /* timers, cookie hook (dtls_accept adds peer and MTU) */
     return c;
+}
+
+void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+{
+    /* On a DTLS server the core uses dtls_accept; a connection made here
+     * has no transport id, so it cannot answer with a cookie: the library
+     * then fails the handshake rather than skipping the cookie exchange. */
+    return mbed_conn_create(server, io, err, errlen);
 }
 
 /* Library return code -> PTLS status; remembers errors for last_error. */
@@ -178,8 +192,15 @@ static int mbed_status(mbed_conn *c, int ret, int handshaking)
 int mbed_handshake(void *conn)
 {
     mbed_conn *c = conn;
-    int ret = mbedtls_ssl_handshake(&c->ssl);
+    int ret;
 
+    if (c->deferred_ret) {
+        /* dtls_accept ran the handshake on the ClientHello and it failed
+         * (the library has sent its alert): report it now. */
+        c->last_ret = c->deferred_ret;
+        return PTLS_ERROR;
+    }
+    ret = mbedtls_ssl_handshake(&c->ssl);
     if (ret == 0) return PTLS_OK;
     if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)
         /* The library fails without telling the client; OpenSSL sends
@@ -231,7 +252,15 @@ long mbed_write(void *conn, const unsigned char *buf, size_t len)
     int ret = mbed_reneg_flush(c);
 
     if (ret != 0) return mbed_status(c, ret, 0);
-    ret = mbedtls_ssl_write(&c->ssl, buf, len > INT_MAX ? INT_MAX : len);
+    if (len > INT_MAX) len = INT_MAX;
+    if (c->dtls) {
+        /* A DTLS record is not split over datagrams: the library refuses
+         * (BAD_INPUT_DATA) more than one record's payload under the MTU and
+         * max_frag_len, so write that much; the core sends the rest next. */
+        int max = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
+        if (max > 0 && len > (size_t)max) len = (size_t)max;
+    }
+    ret = mbedtls_ssl_write(&c->ssl, buf, len);
     mbed_reneg_check(c);
     if (ret >= 0) return ret;
     return mbed_status(c, ret, 0);
@@ -260,6 +289,15 @@ int mbed_renegotiate(void *conn, int request_cert)
 
     if (c->srv->no_renegotiation) {
         snprintf(c->err, sizeof c->err, "renegotiation is disabled (-no_renegotiation)");
+        return PTLS_ERROR;
+    }
+    if (c->dtls) {
+        /* Tested against OpenSSL 3.0's DTLS client: the library rejects the
+         * client's renegotiation ClientHello ("bad client hello message")
+         * and the connection dies; refuse instead of breaking it. */
+        snprintf(c->err, sizeof c->err,
+                 "renegotiation over DTLS is not supported with " MBED_LIB
+                 " (it rejects the client's renegotiation ClientHello, -0x7900)");
         return PTLS_ERROR;
     }
     if (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER || c->reneg) {

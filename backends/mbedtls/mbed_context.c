@@ -82,9 +82,13 @@ int mbed_check_config(const ptls_config *cfg,
         n++;                                                                                                 \
     } while (0)
 
-    if (cfg->max_version > PTLS_TLS1_2 || cfg->min_version > PTLS_TLS1_2)
-        MBED_REFUSE("-max_protocol", MBED_LIB " has no TLS 1.3 (highest version: TLS 1.2)");
-    if (cfg->min_version < PTLS_TLS1_0) MBED_REFUSE("-min_protocol", MBED_LIB " has no SSL 3.0");
+    if (cfg->dtls) {
+        n += mbed_dtls_check_config(cfg, refuse, arg); /* versions, suites, MTU over DTLS */
+    } else {
+        if (cfg->max_version > PTLS_TLS1_2 || cfg->min_version > PTLS_TLS1_2)
+            MBED_REFUSE("-max_protocol", MBED_LIB " has no TLS 1.3 (highest version: TLS 1.2)");
+        if (cfg->min_version < PTLS_TLS1_0) MBED_REFUSE("-min_protocol", MBED_LIB " has no SSL 3.0");
+    }
 
     if (cfg->cipher_string && cfg->n_cipher_ids < 0)
         MBED_REFUSE("-cipher",
@@ -377,24 +381,32 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
     mbedtls_dhm_init(&s->dhm);
     mbedtls_ssl_cache_init(&s->cache);
     mbedtls_ssl_ticket_init(&s->ticket);
+    mbedtls_ssl_cookie_init(&s->cookie);
 
-    ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    ret =
+        mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_SERVER,
+                                    cfg->dtls ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
         mbed_errf(err, errlen, ret, "mbedtls_ssl_config_defaults");
         goto fail;
     }
     mbedtls_ssl_conf_rng(&s->conf, mbed_rng, NULL);
 
-    /* Versions: both ends always, the library's minimum is TLS 1.0. */
-    if (cfg->min_version < PTLS_TLS1_0 || cfg->max_version > PTLS_TLS1_2 ||
-        cfg->min_version > cfg->max_version) {
-        snprintf(err, errlen, "protocol versions 0x%04X-0x%04X: " MBED_LIB " supports TLS 1.0 to TLS 1.2",
-                 cfg->min_version, cfg->max_version);
-        goto fail;
+    if (cfg->dtls) {
+        /* Versions, cookie secret, MTU: mbed_dtls.c. */
+        if (mbed_dtls_server_setup(s, cfg, err, errlen) != 0) goto fail;
+    } else {
+        /* Versions: both ends always, the library's minimum is TLS 1.0. */
+        if (cfg->min_version < PTLS_TLS1_0 || cfg->max_version > PTLS_TLS1_2 ||
+            cfg->min_version > cfg->max_version) {
+            snprintf(err, errlen, "protocol versions 0x%04X-0x%04X: " MBED_LIB " supports TLS 1.0 to TLS 1.2",
+                     cfg->min_version, cfg->max_version);
+            goto fail;
+        }
+        mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->min_version & 0xff);
+        mbedtls_ssl_conf_max_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->max_version & 0xff);
     }
-    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->min_version & 0xff);
-    mbedtls_ssl_conf_max_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->max_version & 0xff);
 
     /* Identity. */
     if (!cfg->nocert) {
@@ -533,6 +545,7 @@ void mbed_server_free(void *server)
     mbedtls_dhm_free(&s->dhm);
     mbedtls_ssl_cache_free(&s->cache);
     mbedtls_ssl_ticket_free(&s->ticket);
+    mbedtls_ssl_cookie_free(&s->cookie);
     mbedtls_platform_zeroize(s->psk, sizeof s->psk);
     free(s);
 }

@@ -85,7 +85,7 @@ void mbed_get_info(void *conn, ptls_conn_info *info)
     info->resumed = c->resumed;
     info->verify_ok = -1;
     info->secure_renegotiation = ssl->secure_renegotiation == MBEDTLS_SSL_SECURE_RENEGOTIATION;
-    if (ssl->session) info->version = ssl->major_ver << 8 | ssl->minor_ver;
+    info->version = mbed_wire_version(c); /* DTLS: 0xfeff / 0xfefd */
     name = mbedtls_ssl_get_ciphersuite(ssl);
     if (name) {
         int id = mbedtls_ssl_get_ciphersuite_id(name);
@@ -149,6 +149,7 @@ int mbed_enabled_ciphers(void *server, uint16_t *ids, int max)
 {
     mbed_server *s = server;
     int n = 0;
-    for (int i = 0; i < s->n_suites && n < max; i++) ids[n++] = (uint16_t)s->suites[i];
+    for (int i = 0; i < s->n_suites && n < max; i++)
+        ids[n++] = (uint16_t)s->suites[i];
     return n;
 }

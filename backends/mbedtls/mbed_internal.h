@@ -23,6 +23,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_cookie.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
@@ -75,6 +76,14 @@ typedef struct mbed_server {
     unsigned char psk[MBEDTLS_PSK_MAX_LEN];
     size_t psk_len;
     char psk_identity[256];
+
+    /* DTLS (mbed_dtls.c): the transport is set on conf; the cookie context
+     * holds the server-wide HMAC key, made here in server_new, so a fresh
+     * connection object verifies a cookie another one issued. */
+    int dtls;
+    int dtls_mtu; /* the link MTU (-mtu), 0: library default */
+    mbedtls_ssl_cookie_ctx cookie;
+    int have_cookie;
 } mbed_server;
 
 typedef struct mbed_conn {
@@ -108,6 +117,15 @@ typedef struct mbed_conn {
      * the client's new handshake to finish. */
     int reneg;
 
+    /* DTLS: the retransmission timer on the monotonic clock (the
+     * library's set_timer/get_timer pair, mbed_dtls.c). */
+    int dtls;
+    int timer_on;
+    uint64_t timer_start_us;
+    uint32_t timer_int_ms, timer_fin_ms;
+    int cookie_ok;    /* a ClientHello cookie verified on this object */
+    int deferred_ret; /* dtls_accept's handshake failed after a valid cookie */
+
     int last_ret;
     char err[256];
 } mbed_conn;
@@ -130,6 +148,7 @@ int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h);
 int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 
 /* mbed_conn.c */
+mbed_conn *mbed_conn_create(mbed_server *s, const ptls_io *io, char *err, size_t errlen);
 void *mbed_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);
 int mbed_handshake(void *conn);
 long mbed_read(void *conn, unsigned char *buf, size_t len);
@@ -138,6 +157,17 @@ int mbed_shutdown(void *conn);
 size_t mbed_pending(void *conn);
 void mbed_conn_free(void *conn);
 int mbed_renegotiate(void *conn, int request_cert);
+
+/* mbed_dtls.c */
+int mbed_dtls_check_config(const ptls_config *cfg,
+                           void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
+int mbed_dtls_server_setup(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen);
+void mbed_dtls_conn_setup(mbed_conn *c);
+void *mbed_dtls_accept(void *server, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                       size_t errlen);
+long mbed_dtls_next_timeout_ms(void *conn);
+int mbed_dtls_timeout(void *conn);
+int mbed_wire_version(const mbed_conn *c);
 
 /* mbed_info.c */
 void mbed_get_info(void *conn, ptls_conn_info *info);

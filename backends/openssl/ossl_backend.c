@@ -32,7 +32,7 @@ static const char *const ossl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_TLS1_1] = S,
     [PTLS_CAP_TLS1_2] = S,
     [PTLS_CAP_TLS1_3] = S,
-    [PTLS_CAP_DTLS] = "DTLS is not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_DTLS] = S,
     [PTLS_CAP_CERT_DER] = S,
     [PTLS_CAP_KEY_PASSWORD] = S,
     [PTLS_CAP_CERT_CHAIN] = S,
@@ -75,7 +75,8 @@ static const char *const ossl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_ANON_DH] = S,
     [PTLS_CAP_DHPARAM] = S,
     [PTLS_CAP_NO_DHE] = S,
-    [PTLS_CAP_SRTP] = "DTLS-SRTP needs DTLS, which is not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_SRTP] = ("polytls has no -use_srtp profile list in its configuration (config.h) yet; "
+                       "OpenSSL 3.0 itself could (SSL_CTX_set_tlsext_use_srtp)"),
     [PTLS_CAP_TRACE] = S,
     [PTLS_CAP_STATE] = S,
     [PTLS_CAP_PRIORITIZE_CHACHA] = S,
@@ -85,6 +86,8 @@ static const char *const ossl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_ID_PREFIX] = S,
     [PTLS_CAP_SELF_SIGNED] = S,
     [PTLS_CAP_CLIENT_SIGALGS] = S,
+    [PTLS_CAP_DTLS1_0] = S,
+    [PTLS_CAP_DTLS1_2] = S,
 };
 #undef S
 
@@ -101,7 +104,7 @@ static int ossl_global_init(const ptls_host *host, char *err, size_t errlen)
         return -1;
     }
     ossl_ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    if (ossl_ex_index < 0 || ossl_bio_method_init() != 0) {
+    if (ossl_ex_index < 0 || ossl_bio_method_init() != 0 || ossl_dgram_method_init() != 0) {
         ossl_collect_errors(err, errlen, "OpenSSL backend init");
         return -1;
     }
@@ -111,6 +114,7 @@ static int ossl_global_init(const ptls_host *host, char *err, size_t errlen)
 static void ossl_global_cleanup(void)
 {
     ossl_bio_method_free();
+    ossl_dgram_method_free();
     ossl_host = NULL;
 }
 
@@ -131,6 +135,40 @@ static int ossl_check_ids(const char *option, const uint16_t *ids, int n, int gr
         }
     }
     return bad;
+}
+
+/* DTLS: OpenSSL 3.0 speaks DTLS 1.0 and 1.2 only, so what exists only in
+ * TLS 1.3 can never take effect. NPN is advertised over DTLS, but the DTLS
+ * server state machine then fails the handshake on the client's
+ * NextProtocol message (seen with openssl s_server/s_client -dtls1_2
+ * -nextprotoneg: unexpected_message in ossl_statem_server_read_transition). */
+static int ossl_check_dtls(const ptls_config *cfg, ossl_refuse_fn refuse, void *arg)
+{
+    static const char no13[] = "TLS 1.3 only, and OpenSSL 3.0 has no DTLS 1.3";
+    int n = 0;
+    if (cfg->dtls_mtu != 0 && cfg->dtls_mtu < 256) {
+        refuse(arg, "-mtu", "OpenSSL 3.0 takes a DTLS link MTU of at least 256 bytes");
+        n++;
+    }
+    if (cfg->npn_wire != NULL) {
+        refuse(arg, "-nextprotoneg",
+               "OpenSSL 3.0 fails DTLS handshakes with NPN (unexpected_message on the client's "
+               "NextProtocol); NPN works over TLS only");
+        n++;
+    }
+    if (cfg->early_data) {
+        refuse(arg, "-early_data", no13);
+        n++;
+    }
+    if (cfg->ciphersuites != NULL) {
+        refuse(arg, "-ciphersuites", no13);
+        n++;
+    }
+    if (cfg->record_padding > 0) {
+        refuse(arg, "-record_padding", no13);
+        n++;
+    }
+    return n;
 }
 
 static int ossl_check_config(const ptls_config *cfg, ossl_refuse_fn refuse, void *arg)
@@ -159,6 +197,7 @@ static int ossl_check_config(const ptls_config *cfg, ossl_refuse_fn refuse, void
         refuse(arg, "-record_padding", "OpenSSL 3.0 takes a block size of at most 16384");
         n++;
     }
+    if (cfg->dtls) return n + ossl_check_dtls(cfg, refuse, arg);
     if (cfg->npn_wire != NULL && cfg->min_version >= PTLS_TLS1_3) {
         refuse(arg, "-nextprotoneg", "NPN does not exist in TLS 1.3");
         n++;
@@ -202,6 +241,9 @@ static const ptls_backend ossl_backend = {
     .make_selfsigned = ossl_make_selfsigned,
     .last_error_code = ossl_last_error_code,
     .enabled_ciphers = ossl_enabled_ciphers,
+    .dtls_accept = ossl_dtls_accept,
+    .dtls_next_timeout_ms = ossl_dtls_next_timeout_ms,
+    .dtls_timeout = ossl_dtls_timeout,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

@@ -112,9 +112,9 @@ static ossl_conn *ossl_begin(void *conn)
 
 /* ---- ops --------------------------------------------------------------- */
 
-void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+ossl_conn *ossl_conn_create(ossl_server *srv, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                            size_t errlen)
 {
-    ossl_server *srv = server;
     ERR_clear_error();
     ossl_conn *c = calloc(1, sizeof(*c));
     if (c == NULL) {
@@ -123,9 +123,14 @@ void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
     }
     c->srv = srv;
     c->io = *io;
+    c->dtls = srv->dtls;
+    if (peer != NULL && peer_len <= sizeof(c->peer)) {
+        memcpy(&c->peer, peer, peer_len);
+        c->peer_len = peer_len;
+    }
     c->early_done = !srv->early_data;
     c->ssl = SSL_new(srv->ctx);
-    BIO *bio = BIO_new(ossl_bio_meth);
+    BIO *bio = BIO_new(c->dtls ? ossl_dgram_method() : ossl_bio_meth);
     if (c->ssl == NULL || bio == NULL || !SSL_set_ex_data(c->ssl, ossl_ssl_index(), c)) {
         ossl_collect_errors(err, errlen, "cannot create the connection");
         BIO_free(bio);
@@ -140,6 +145,30 @@ void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
     if (srv->trace) {
         SSL_set_msg_callback(c->ssl, SSL_trace);
         SSL_set_msg_callback_arg(c->ssl, srv->trace_out);
+    }
+    return c;
+}
+
+/* -mtu: OpenSSL stops asking the BIO (SSL_OP_NO_QUERY_MTU) and fits every
+ * datagram into the link MTU minus the IP/UDP overhead the BIO reports, as
+ * s_server -mtu does. Without it the BIO answers the MTU query. */
+int ossl_conn_apply_mtu(ossl_conn *c, char *err, size_t errlen)
+{
+    if (!c->dtls || c->srv->dtls_mtu <= 0) return 0;
+    SSL_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
+    if (!DTLS_set_link_mtu(c->ssl, c->srv->dtls_mtu)) {
+        snprintf(err, errlen, "OpenSSL rejected -mtu %d (the minimum is 256)", c->srv->dtls_mtu);
+        return -1;
+    }
+    return 0;
+}
+
+void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
+{
+    ossl_conn *c = ossl_conn_create(server, io, NULL, 0, err, errlen);
+    if (c != NULL && ossl_conn_apply_mtu(c, err, errlen) != 0) {
+        ossl_conn_free(c);
+        return NULL;
     }
     return c;
 }
@@ -204,6 +233,17 @@ long ossl_write(void *conn, const unsigned char *buf, size_t len)
 {
     ossl_conn *c = ossl_begin(conn);
     if (len == 0) return 0;
+    if (c->dtls) {
+        /* A DTLS record is never split across datagrams and OpenSSL fails a
+         * write longer than one record: at most what fits one datagram
+         * (DTLS_get_data_mtu, from the MTU in effect and the cipher's
+         * overhead), and never more than the maximum fragment. The core
+         * sends the rest in the next call. */
+        size_t cap = c->srv->max_send_frag > 0 ? (size_t)c->srv->max_send_frag : SSL3_RT_MAX_PLAIN_LENGTH;
+        size_t data_mtu = DTLS_get_data_mtu(c->ssl);
+        if (data_mtu > 0 && data_mtu < cap) cap = data_mtu;
+        if (len > cap) len = cap;
+    }
     size_t n = 0;
     int r = SSL_write_ex(c->ssl, buf, len, &n);
     if (r == 1) return (long)n;
@@ -256,7 +296,7 @@ static int ossl_peer_verify_mode(const ossl_conn *c)
 int ossl_renegotiate(void *conn, int request_cert)
 {
     ossl_conn *c = ossl_begin(conn);
-    if (SSL_version(c->ssl) >= TLS1_3_VERSION) {
+    if (!SSL_is_dtls(c->ssl) && SSL_version(c->ssl) >= TLS1_3_VERSION) {
         snprintf(c->err, sizeof(c->err), "renegotiation does not exist in TLS 1.3 (use key update)");
         return PTLS_ERROR;
     }
@@ -270,9 +310,17 @@ int ossl_renegotiate(void *conn, int request_cert)
     return ossl_kick(c, "renegotiate");
 }
 
+static int ossl_refuse_dtls(ossl_conn *c, const char *what)
+{
+    if (!c->dtls) return 0;
+    snprintf(c->err, sizeof(c->err), "%s needs TLS 1.3; OpenSSL 3.0 has no DTLS 1.3", what);
+    return 1;
+}
+
 int ossl_key_update(void *conn, int request_peer_update)
 {
     ossl_conn *c = ossl_begin(conn);
+    if (ossl_refuse_dtls(c, "key update")) return PTLS_ERROR;
     if (!SSL_key_update(c->ssl,
                         request_peer_update ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED)) {
         ossl_collect_errors(c->err, sizeof(c->err), "key update");
@@ -284,6 +332,7 @@ int ossl_key_update(void *conn, int request_peer_update)
 int ossl_request_client_cert(void *conn)
 {
     ossl_conn *c = ossl_begin(conn);
+    if (ossl_refuse_dtls(c, "post-handshake certificate request")) return PTLS_ERROR;
     SSL_set_verify(c->ssl, ossl_peer_verify_mode(c) | SSL_VERIFY_POST_HANDSHAKE, NULL);
     if (!SSL_verify_client_post_handshake(c->ssl)) {
         ossl_collect_errors(c->err, sizeof(c->err), "post-handshake certificate request");

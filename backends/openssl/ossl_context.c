@@ -13,6 +13,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
+#include <openssl/rand.h>
 
 #include "ossl_private.h"
 
@@ -42,8 +43,10 @@ static int ossl_apply_versions(SSL_CTX *ctx, const ptls_config *cfg, char *err, 
     /* OpenSSL 3.0 runs at security level 2 by default, which rules out TLS
      * 1.0/1.1 (SHA-1 signatures) and anonymous suites. Level 0 only when the
      * configuration asks for one of those; an explicit @SECLEVEL in -cipher
-     * is applied afterwards and wins. */
-    if (cfg->min_version < PTLS_TLS1_2 || cfg->nocert) SSL_CTX_set_security_level(ctx, 0);
+     * is applied afterwards and wins. DTLS 1.0 is ruled out the same way
+     * (DTLS numbers run backwards: DTLS 1.0 is 0xfeff). */
+    int legacy = cfg->dtls ? cfg->min_version == PTLS_DTLS1_0 : cfg->min_version < PTLS_TLS1_2;
+    if (legacy || cfg->nocert) SSL_CTX_set_security_level(ctx, 0);
     return 0;
 }
 
@@ -178,7 +181,7 @@ static int ossl_apply_misc(SSL_CTX *ctx, const ptls_config *cfg, char *err, size
 static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptls_keypair *kp,
                              const ptls_keypair *kp_dual, char *err, size_t errlen)
 {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    SSL_CTX *ctx = SSL_CTX_new(cfg->dtls ? DTLS_server_method() : TLS_server_method());
     if (ctx == NULL) {
         ossl_collect_errors(err, errlen, "SSL_CTX_new");
         return NULL;
@@ -194,6 +197,7 @@ static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptl
         ossl_load_keypair(ctx, kp_dual, "-dcert", err, errlen) != 0)
         goto fail;
     ossl_install_callbacks(ctx, srv, cfg);
+    if (cfg->dtls) ossl_install_dtls_callbacks(ctx);
     return ctx;
 fail:
     SSL_CTX_free(ctx);
@@ -222,6 +226,15 @@ void *ossl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->early_data = cfg->early_data;
     srv->verify_mode = cfg->verify_mode;
     srv->sni_policy = cfg->cert2.cert != NULL || cfg->servername != NULL;
+    srv->max_send_frag = cfg->max_send_frag;
+    srv->dtls = cfg->dtls;
+    srv->dtls_mtu = cfg->dtls_mtu;
+    /* One cookie key for the server's life: a ClientHello carrying a cookie
+     * is checked by a fresh SSL, and -workers share it (forked later). */
+    if (cfg->dtls && RAND_bytes(srv->cookie_secret, (int)sizeof(srv->cookie_secret)) != 1) {
+        ossl_collect_errors(err, errlen, "RAND_bytes (DTLS cookie secret)");
+        goto fail;
+    }
 
     if (cfg->npn_wire != NULL) {
         srv->npn = ossl_memdup(cfg->npn_wire, cfg->npn_wire_len);
@@ -284,6 +297,7 @@ void ossl_server_free(void *server)
     free(srv->npn);
     free(srv->ocsp);
     if (srv->psk != NULL) OPENSSL_cleanse(srv->psk, srv->psk_len);
+    OPENSSL_cleanse(srv->cookie_secret, sizeof(srv->cookie_secret));
     free(srv->psk);
     free(srv->psk_identity);
     free(srv->id_prefix);

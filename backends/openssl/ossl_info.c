@@ -176,7 +176,12 @@ int ossl_enabled_ciphers(void *server, uint16_t *ids, int max)
     ossl_server *srv = server;
     STACK_OF(SSL_CIPHER) *list = SSL_CTX_get_ciphers(srv->ctx);
     int n = 0;
-    for (int i = 0; list != NULL && i < sk_SSL_CIPHER_num(list) && n < max; i++)
-        ids[n++] = SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(list, i));
+    for (int i = 0; list != NULL && i < sk_SSL_CIPHER_num(list) && n < max; i++) {
+        uint16_t id = SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(list, i));
+        /* A DTLS context still lists the TLS 1.3 suites; DTLS (1.0/1.2 in
+         * OpenSSL 3.0) can never negotiate them. */
+        if (srv->dtls && (id >> 8) == 0x13) continue;
+        ids[n++] = id;
+    }
     return n;
 }

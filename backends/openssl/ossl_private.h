@@ -10,6 +10,8 @@
  *   ossl_names.c      IANA group / signature scheme ids <-> OpenSSL names
  *   ossl_conn.c       connection ops and the BIO that moves ciphertext
  *                     through the core's ptls_io callbacks
+ *   ossl_dtls.c       DTLS: datagram BIO, stateless cookies
+ *                     (DTLSv1_listen), retransmission timer
  *   ossl_info.c       get_info and error text
  *   ossl_selfsigned.c make_selfsigned
  */
@@ -18,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
@@ -48,7 +51,11 @@ typedef struct ossl_server {
     char *psk_identity;
     unsigned char *id_prefix;
     size_t id_prefix_len;
-    BIO *trace_out; /* stdout for SSL_trace */
+    BIO *trace_out;                  /* stdout for SSL_trace */
+    int max_send_frag;               /* -max_send_frag, 0: 16384 */
+    int dtls;                        /* DTLS_server_method contexts */
+    int dtls_mtu;                    /* -mtu (link MTU), 0: the BIO's default */
+    unsigned char cookie_secret[32]; /* HMAC key of the DTLS cookies, random per server */
 } ossl_server;
 
 typedef struct ossl_conn {
@@ -62,7 +69,12 @@ typedef struct ossl_conn {
     size_t early_len;
     size_t early_off;
     char err[512];
-    unsigned long err_code; /* first ERR code of the last failure, 0 none */
+    unsigned long err_code;       /* first ERR code of the last failure, 0 none */
+    int dtls;                     /* datagram BIO, DTLS SSL */
+    struct sockaddr_storage peer; /* DTLS: the client's address (cookie, BIO peer) */
+    size_t peer_len;
+    long bio_mtu;              /* DTLS: BIO_CTRL_DGRAM_SET_MTU value */
+    unsigned long dgrams_sent; /* DTLS: datagrams the BIO handed to io.send */
 } ossl_conn;
 
 /* ossl_backend.c */
@@ -92,6 +104,11 @@ int ossl_cipher_list_from_ids(const uint16_t *ids, int n, char *out, size_t outl
 /* ossl_conn.c */
 int ossl_bio_method_init(void);
 void ossl_bio_method_free(void);
+/* A connection on srv's main context with the stream or (DTLS) datagram
+ * BIO; peer may be NULL. */
+ossl_conn *ossl_conn_create(ossl_server *srv, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                            size_t errlen);
+int ossl_conn_apply_mtu(ossl_conn *c, char *err, size_t errlen);
 void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);
 int ossl_handshake(void *conn);
 long ossl_read(void *conn, unsigned char *buf, size_t len);
@@ -103,6 +120,16 @@ int ossl_renegotiate(void *conn, int request_cert);
 int ossl_key_update(void *conn, int request_peer_update);
 int ossl_request_client_cert(void *conn);
 int ossl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
+
+/* ossl_dtls.c */
+int ossl_dgram_method_init(void);
+void ossl_dgram_method_free(void);
+BIO_METHOD *ossl_dgram_method(void);
+void ossl_install_dtls_callbacks(SSL_CTX *ctx);
+void *ossl_dtls_accept(void *server, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                       size_t errlen);
+long ossl_dtls_next_timeout_ms(void *conn);
+int ossl_dtls_timeout(void *conn);
 
 /* ossl_info.c */
 void ossl_get_info(void *conn, ptls_conn_info *info);

@@ -20,7 +20,7 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_TLS1_1] = PTLS_SUPPORTED,
     [PTLS_CAP_TLS1_2] = PTLS_SUPPORTED,
     [PTLS_CAP_TLS1_3] = PTLS_SUPPORTED,
-    [PTLS_CAP_DTLS] = "DTLS with the wolfSSL backend is not implemented in polytls yet (issue #9)",
+    [PTLS_CAP_DTLS] = PTLS_SUPPORTED,
     [PTLS_CAP_CERT_DER] = PTLS_SUPPORTED,
     [PTLS_CAP_KEY_PASSWORD] = PTLS_SUPPORTED,
     [PTLS_CAP_CERT_CHAIN] = PTLS_SUPPORTED,
@@ -85,6 +85,8 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
     [PTLS_CAP_CLIENT_SIGALGS] = WSSL_LIB " applies its sigalgs list to the TLS 1.2 CertificateRequest only, "
                                          "not to TLS 1.3",
+    [PTLS_CAP_DTLS1_0] = PTLS_SUPPORTED,
+    [PTLS_CAP_DTLS1_2] = PTLS_SUPPORTED,
 };
 
 static const char *wssl_library_version(void)
@@ -123,13 +125,13 @@ static int wssl_check_config(const ptls_config *cfg,
     char why[160];
     int n = 0, i;
 
-    if (cfg->keylog && cfg->max_version >= PTLS_TLS1_3) {
+    if (!cfg->dtls && cfg->keylog && cfg->max_version >= PTLS_TLS1_3) {
         refuse(arg, "-keylogfile",
                "-keylogfile with TLS 1.3: this wolfSSL build has no secret callback; add -tls1_2 or "
                "-max_protocol TLSv1.2");
         n++;
     }
-    if (cfg->min_version < PTLS_TLS1_1) {
+    if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1) {
         refuse(arg, "-min_protocol", WSSL_LIB " is built without TLS 1.0");
         n++;
     }
@@ -166,7 +168,7 @@ static int wssl_check_config(const ptls_config *cfg,
      * list still negotiates P-256), and lists mixing X25519 with NIST
      * curves make it pick a curve the client did not offer. TLS 1.3 key
      * shares follow the list exactly. */
-    if (cfg->n_group_ids > 0 && cfg->min_version <= PTLS_TLS1_2) {
+    if (!cfg->dtls && cfg->n_group_ids > 0 && cfg->min_version <= PTLS_TLS1_2) {
         refuse(arg, "-groups",
                WSSL_LIB " does not restrict TLS 1.2 ECDHE curves to the list; with -groups use -tls1_3 "
                         "(or -min_protocol TLSv1.3)");
@@ -202,6 +204,7 @@ static int wssl_check_config(const ptls_config *cfg,
         refuse(arg, "-context", "a session ID context is at most 32 bytes");
         n++;
     }
+    if (cfg->dtls) n += wssl_dtls_check_config(cfg, refuse, arg);
     return n;
 }
 
@@ -233,6 +236,9 @@ static const ptls_backend wssl_backend = {
     .make_selfsigned = wssl_make_selfsigned,
     .last_error_code = wssl_last_error_code,
     .enabled_ciphers = wssl_enabled_ciphers,
+    .dtls_accept = wssl_dtls_accept,
+    .dtls_next_timeout_ms = wssl_dtls_next_timeout_ms,
+    .dtls_timeout = wssl_dtls_timeout,
 };
 
 __attribute__((visibility("default"))) const ptls_backend *polytls_backend_v1(void);

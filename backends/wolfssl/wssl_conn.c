@@ -18,7 +18,8 @@ static int wssl_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
     long n;
 
     (void)ssl;
-    n = c->io.recv(c->io.ctx, (unsigned char *)buf, (size_t)sz);
+    n = c->dtls ? wssl_dtls_recv(c, (unsigned char *)buf, (size_t)sz)
+                : c->io.recv(c->io.ctx, (unsigned char *)buf, (size_t)sz);
     if (n > 0) return (int)n;
     switch (n) {
     case PTLS_WANT_READ:
@@ -38,7 +39,10 @@ static int wssl_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 
     (void)ssl;
     n = c->io.send(c->io.ctx, (const unsigned char *)buf, (size_t)sz);
-    if (n > 0) return (int)n;
+    if (n > 0) {
+        if (c->dtls) wssl_dtls_note_send(c, (const unsigned char *)buf, (size_t)n);
+        return (int)n;
+    }
     switch (n) {
     case PTLS_WANT_READ:
     case PTLS_WANT_WRITE:
@@ -81,6 +85,11 @@ void *wssl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen)
     /* Keylog (TLS 1.2 only): wolfSSL frees the randoms and the master
      * secret at the end of the handshake unless asked to keep them. */
     if (srv->keylog) wolfSSL_KeepArrays(c->ssl);
+    if (srv->dtls && wssl_dtls_conn_setup(c, err, errlen) != 0) {
+        wolfSSL_free(c->ssl);
+        free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -111,7 +120,7 @@ static void wssl_emit_keylog(wssl_conn *c)
     unsigned char *ms = NULL, *sr = NULL, *cr = NULL;
     unsigned int mslen = 0, srlen = 0, crlen = 0;
 
-    if (wolfSSL_version(c->ssl) <= TLS1_2_VERSION &&
+    if (wssl_pre_tls13(c->ssl) &&
         wolfSSL_get_keys(c->ssl, &ms, &mslen, &sr, &srlen, &cr, &crlen) == WOLFSSL_SUCCESS && cr != NULL &&
         crlen == 32 && ms != NULL && mslen > 0)
         wssl_host->keylog("CLIENT_RANDOM", cr, ms, mslen);
@@ -121,8 +130,12 @@ static void wssl_emit_keylog(wssl_conn *c)
 int wssl_handshake(void *conn)
 {
     wssl_conn *c = conn;
-    int ret = wolfSSL_accept(c->ssl);
+    int ret;
 
+    if (c->accept_failed) return PTLS_ERROR; /* DTLS: the verified ClientHello was refused */
+    if (c->dtls) wssl_dtls_handshake_begin(c);
+    ret = wolfSSL_accept(c->ssl);
+    if (c->dtls) wssl_dtls_handshake_end(c, ret == WOLFSSL_SUCCESS);
     if (ret != WOLFSSL_SUCCESS) {
         int st = wssl_status(c, ret);
         return st == PTLS_CLOSED ? PTLS_ERROR : st;
@@ -147,7 +160,17 @@ long wssl_read(void *conn, unsigned char *buf, size_t len)
 long wssl_write(void *conn, const unsigned char *buf, size_t len)
 {
     wssl_conn *c = conn;
-    int ret = wolfSSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+    int ret;
+
+    /* DTLS: wolfSSL sends one write as one record in one datagram and
+     * refuses more (DTLS_SIZE_ERROR): write at most that much, the core
+     * passes the rest again. */
+    if (c->dtls) {
+        int max = wolfSSL_GetMaxOutputSize(c->ssl);
+
+        if (max > 0 && len > (size_t)max) len = (size_t)max;
+    }
+    ret = wolfSSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
 
     if (ret > 0) return ret;
     return wssl_status(c, ret);
@@ -179,6 +202,8 @@ void wssl_conn_free(void *conn)
 
     if (c == NULL) return;
     wolfSSL_free(c->ssl);
+    free(c->rx);
+    free(c->flight);
     free(c);
 }
 

@@ -239,8 +239,9 @@ static int wssl_setup_sessions(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_co
         }
     }
     if (!cfg->tickets) {
+        /* no_ticket_TLSv13 fails on a DTLS context (no DTLS 1.3 here) */
         if (wolfSSL_CTX_NoTicketTLSv12(ctx) != WOLFSSL_SUCCESS ||
-            wolfSSL_CTX_no_ticket_TLSv13(ctx) != 0 /* 0 on success */) {
+            (!cfg->dtls && wolfSSL_CTX_no_ticket_TLSv13(ctx) != 0 /* 0 on success */)) {
             wssl_set_err(err, errlen, "-no_ticket: disabling session tickets failed");
             return -1;
         }
@@ -291,9 +292,11 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-client_sigalgs";
     else if (cfg->n_sigalg_ids > 0)
         opt = "-sigalgs (wolfSSL cannot restrict its own signature algorithm)";
-    else if (cfg->min_version < PTLS_TLS1_1)
+    else if (cfg->dtls && (cfg->n_group_ids > 0 || cfg->ciphersuites != NULL))
+        opt = "-groups or -ciphersuites with DTLS";
+    else if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1)
         opt = "TLS 1.0 (this wolfSSL build has none)";
-    else if (cfg->keylog && cfg->max_version >= PTLS_TLS1_3)
+    else if (!cfg->dtls && cfg->keylog && cfg->max_version >= PTLS_TLS1_3)
         opt = "-keylogfile with TLS 1.3 (no secret callback in this wolfSSL build)";
     if (opt == NULL) return 0;
     wssl_set_err(err, errlen, "%s is not supported by the wolfSSL backend", opt);
@@ -330,15 +333,17 @@ static int wssl_check_ocsp_issuer(WOLFSSL_CTX *ctx, const ptls_keypair *kp, char
 static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, const ptls_keypair *kp,
                                    const char *optname, char *err, size_t errlen)
 {
-    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfSSLv23_server_method());
+    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(cfg->dtls ? wssl_dtls_method(cfg) : wolfSSLv23_server_method());
 
     if (ctx == NULL) {
         wssl_set_err(err, errlen, "wolfSSL_CTX_new failed");
         return NULL;
     }
-    /* wire versions are wolfSSL's TLS1_x_VERSION values */
-    if (wolfSSL_CTX_set_min_proto_version(ctx, cfg->min_version) != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_set_max_proto_version(ctx, cfg->max_version) != WOLFSSL_SUCCESS) {
+    if (cfg->dtls) {
+        if (wssl_dtls_versions(ctx, cfg, err, errlen) != 0) goto fail;
+    } else if (wolfSSL_CTX_set_min_proto_version(ctx, cfg->min_version) != WOLFSSL_SUCCESS ||
+               wolfSSL_CTX_set_max_proto_version(ctx, cfg->max_version) != WOLFSSL_SUCCESS) {
+        /* wire versions are wolfSSL's TLS1_x_VERSION values */
         wssl_set_err(err, errlen, "protocol version range 0x%04x-0x%04x not accepted by wolfSSL",
                      cfg->min_version, cfg->max_version);
         goto fail;
@@ -415,7 +420,12 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     }
     srv->verify_mode = cfg->verify_mode;
     srv->keylog = cfg->keylog;
-    srv->tls13 = cfg->max_version >= PTLS_TLS1_3;
+    srv->tls13 = !cfg->dtls && cfg->max_version >= PTLS_TLS1_3; /* no DTLS 1.3 in this build */
+    srv->dtls = cfg->dtls;
+    if (cfg->dtls && wolfSSL_RAND_bytes(srv->cookie_secret, sizeof srv->cookie_secret) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "DTLS: generating the cookie secret failed");
+        goto fail;
+    }
     srv->no_etm = cfg->no_etm;
     srv->no_ems = cfg->no_ems;
     srv->alpn = cfg->alpn_wire != NULL;
@@ -461,5 +471,6 @@ void wssl_server_free(void *server)
     if (srv->psk != NULL) memset(srv->psk, 0, srv->psk_len);
     free(srv->psk);
     free(srv->psk_identity);
+    memset(srv->cookie_secret, 0, sizeof srv->cookie_secret);
     free(srv);
 }

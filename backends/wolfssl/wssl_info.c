@@ -165,7 +165,7 @@ void wssl_get_info(void *conn, ptls_conn_info *info)
     /* For TLS 1.2 the library's answer is only meaningful for ECDHE
      * suites: with DHE it reports a group from the client's list that need
      * not be the parameters used (-dhparam), so leave it unknown. */
-    if (info->version >= TLS1_3_VERSION || (s != NULL && strstr(s, "ECDHE") != NULL))
+    if (!wssl_pre_tls13(ssl) || (s != NULL && strstr(s, "ECDHE") != NULL))
         wssl_group_name(wolfSSL_get_curve_name(ssl), info->group, sizeof(info->group));
     if (wolfSSL_ALPN_GetProtocol(ssl, &proto, &plen) == WOLFSSL_SUCCESS && proto != NULL && plen > 0 &&
         plen < sizeof(info->alpn)) {
@@ -176,7 +176,7 @@ void wssl_get_info(void *conn, ptls_conn_info *info)
     if (s != NULL) snprintf(info->sni, sizeof(info->sni), "%s", s);
     info->resumed = wolfSSL_session_reused(ssl) ? 1 : 0;
     wssl_peer_info(c, info);
-    if (info->version <= TLS1_2_VERSION)
+    if (wssl_pre_tls13(ssl))
         info->secure_renegotiation = wolfSSL_SSL_get_secure_renegotiation_support(ssl) ? 1 : 0;
     else
         info->secure_renegotiation = 0; /* TLS 1.3 has no renegotiation */

@@ -52,6 +52,12 @@ typedef struct wssl_server {
     int ticket_key_set;
     /* complete cipher list of ctx2 (see wssl_apply_ciphers) */
     char list2[8192];
+    /* DTLS (wssl_dtls.c): the contexts speak DTLS; the HelloVerifyRequest
+     * cookie secret is made once in server_new and set on every WOLFSSL,
+     * so that any fresh object verifies a cookie another one issued (and
+     * -workers processes share it: it exists before the fork). */
+    int dtls;
+    unsigned char cookie_secret[32];
 } wssl_server;
 
 typedef struct wssl_conn {
@@ -63,6 +69,22 @@ typedef struct wssl_conn {
     int handshake_done;
     int alpn_refused; /* host->alpn_select returned -1 */
     int sni_alt;      /* switched to the -cert2 context */
+    /* DTLS only */
+    int dtls;
+    int sent_hvr;          /* a HelloVerifyRequest went out (dtls_accept) */
+    int sent_server_hello; /* a ServerHello went out: the ClientHello was verified */
+    int ch_good;           /* wolfSSL reported a verified ClientHello */
+    int accept_failed;     /* the first wolfSSL_accept failed: handshake() reports it */
+    long long t_last_send; /* monotonic ms of the last datagram sent */
+    unsigned char *rx;     /* rest of a datagram larger than wolfSSL's read (wssl_dtls_recv) */
+    size_t rx_len, rx_off;
+    size_t rx_rec_left; /* bytes of a record cut at the previous read */
+    /* The server's last flight of a full handshake, as sent, for answering
+     * a retransmitted client flight after the handshake (RFC 6347 4.2.4),
+     * which wolfSSL 5.5.4 does not do itself. */
+    int capture;
+    unsigned char *flight; /* datagrams, each preceded by its 2-byte length */
+    size_t flight_len;
 } wssl_conn;
 
 /* wssl_context.c */
@@ -93,6 +115,23 @@ void wssl_conn_free(void *conn);
 int wssl_key_update(void *conn, int request_peer_update);
 int wssl_request_client_cert(void *conn);
 int wssl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
+
+/* wssl_dtls.c */
+WOLFSSL_METHOD *wssl_dtls_method(const ptls_config *cfg);
+int wssl_dtls_versions(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+int wssl_dtls_check_config(const ptls_config *cfg,
+                           void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
+int wssl_dtls_conn_setup(wssl_conn *c, char *err, size_t errlen);
+void wssl_dtls_note_send(wssl_conn *c, const unsigned char *buf, size_t len);
+long wssl_dtls_recv(wssl_conn *c, unsigned char *buf, size_t len);
+void wssl_dtls_handshake_begin(wssl_conn *c);
+void wssl_dtls_handshake_end(wssl_conn *c, int done);
+void *wssl_dtls_accept(void *server, const ptls_io *io, const void *peer, size_t peer_len, char *err,
+                       size_t errlen);
+long wssl_dtls_next_timeout_ms(void *conn);
+int wssl_dtls_timeout(void *conn);
+/* 1 when the negotiated protocol is TLS <= 1.2 or DTLS (TLS 1.2 rules). */
+int wssl_pre_tls13(WOLFSSL *ssl);
 
 /* wssl_info.c */
 void wssl_get_info(void *conn, ptls_conn_info *info);
