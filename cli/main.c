@@ -10,6 +10,7 @@
 #include "docs_cmd.h"
 #include "build_config.h"
 #include "capability.h"
+#include "host_api.h"
 #include "server.h"
 #include "server_opts.h"
 
@@ -72,6 +73,12 @@ static int cmd_s_server(int argc, char **argv)
     }
     const ptls_backend *be = ptls_backend_load(name, err, sizeof err);
     if (!be) {
+        fprintf(stderr, "polytls: %s\n", err);
+        return PTLS_EXIT_RUNTIME;
+    }
+    /* The backend is initialised before validation: its check_config may
+     * need the core's services (cipher names). */
+    if (be->global_init(ptls_host_api(), err, sizeof err) != 0) {
         fprintf(stderr, "polytls: %s\n", err);
         return PTLS_EXIT_RUNTIME;
     }

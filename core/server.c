@@ -405,7 +405,6 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
             goto fail;
         }
     }
-    if (be->global_init(ptls_host_api(), err, sizeof err) != 0) goto fail;
 
     ptls_ephemeral_cert eph = {0};
     if (ptls_credentials_prepare(o, be, &eph, err, sizeof err) != 0) goto fail;
