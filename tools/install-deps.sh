@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs everything polytls needs to build and test on Debian bookworm:
 # the three TLS libraries, Criterion, and the real peer clients the tests
-# drive. Run as root (or through sudo).
+# and the compat-matrix drive (OpenSSL, GnuTLS, NSS, Botan, Java, Go, Python,
+# curl, wget, Node.js; Chromium renders the matrix page). Run as root (or through sudo).
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -12,5 +13,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev \
   openssl curl gnutls-bin libnss3-tools python3 \
   dpkg-dev groff-base man-db python3-jsonschema tshark valgrind \
-  clang libclang-rt-14-dev >/dev/null
+  clang libclang-rt-14-dev \
+  botan openjdk-17-jdk-headless golang-go wget nodejs chromium >/dev/null
 echo "install-deps: done"

@@ -1,0 +1,1 @@
+"""compat-matrix harness: polytls backends x independent client stacks."""

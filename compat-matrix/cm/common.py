@@ -1,0 +1,170 @@
+"""Paths, process helpers and the polytls server side of a cell."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # compat-matrix/
+REPO = os.path.dirname(HERE)
+RESULTS = os.path.join(HERE, "results")
+BACKENDS = ["openssl", "mbedtls", "wolfssl"]
+
+
+class Ctx:
+    """Run-wide settings shared by every cell."""
+
+    def __init__(self, build_dir, logs_dir, tmp_dir):
+        self.build = os.path.abspath(build_dir)
+        self.polytls = os.path.join(self.build, "bin", "polytls")
+        self.pki = os.path.join(self.build, "tests", "pki")
+        self.logs = logs_dir
+        self.tmp = tmp_dir  # per-run scratch for peer state (NSS db, p12, compiled clients)
+        os.makedirs(self.tmp, exist_ok=True)
+
+
+def rel(path):
+    """Path relative to the repository root (for the ledger)."""
+    try:
+        return os.path.relpath(path, REPO)
+    except ValueError:
+        return path
+
+
+def run_capture(argv, timeout=30, env=None, cwd=None, stdin=None):
+    """Runs argv, returns (rc, combined output). rc 124 on timeout, 127 if not found."""
+    try:
+        p = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, env=env, cwd=cwd)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired as e:
+        return 124, (e.stdout or b"").decode("utf-8", "replace")
+    except FileNotFoundError as e:
+        return 127, str(e)
+
+
+def stop(proc, grace=3.0):
+    """Ends a process this harness started (by its own handle): SIGTERM, then SIGKILL."""
+    if proc.poll() is not None:
+        return proc.returncode
+    try:
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(5)
+
+
+def read_events(path):
+    evs = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    try:
+                        evs.append(json.loads(line))
+                    except ValueError:
+                        pass
+    except OSError:
+        pass
+    return evs
+
+
+def read_text(path, limit=1 << 20):
+    """The file's text; for a big file, its first `limit` bytes and its last 256 KiB."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit)
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:
+                f.seek(max(limit, size - (256 << 10)))
+                data += b"\n[...]\n" + f.read()
+            return data.decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+class Server:
+    """One `polytls s_server` for one cell attempt."""
+
+    def __init__(self, ctx, backend, args, celldir, interactive=False):
+        self.ctx = ctx
+        self.backend = backend
+        self.events_path = os.path.join(celldir, "server-events.jsonl")
+        self.out_path = os.path.join(celldir, "server.out")
+        self.err_path = os.path.join(celldir, "server.err")
+        self.argv = [ctx.polytls, "s_server", "-backend", backend, "-accept", "127.0.0.1:0",
+                     "-json", self.events_path] + args
+        self.interactive = interactive
+        self.proc = None
+        self.port = None
+        self.start_rc = None  # exit code if it ended before ACCEPT
+        self.rc = None
+
+    def start(self, timeout=8.0):
+        for p in (self.events_path, self.out_path, self.err_path):
+            if os.path.exists(p):
+                os.unlink(p)
+        out = open(self.out_path, "wb")
+        err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE if self.interactive else subprocess.DEVNULL,
+                                     stdout=out, stderr=err, cwd=os.path.dirname(self.out_path))
+        out.close()
+        err.close()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            txt = read_text(self.out_path, 4096)
+            m = re.search(r"^ACCEPT [^\n]*:(\d+)\s*$", txt, re.M)
+            if m:
+                self.port = int(m.group(1))
+                return True
+            if self.proc.poll() is not None:
+                self.start_rc = self.proc.returncode
+                self.rc = self.start_rc
+                return False
+            time.sleep(0.01)
+        self.rc = stop(self.proc)
+        self.start_rc = -1
+        return False
+
+    def stderr(self):
+        return read_text(self.err_path)
+
+    def capability_reason(self):
+        lines = [l.split("capability error:", 1)[1].strip() for l in self.stderr().splitlines()
+                 if "capability error:" in l]
+        return "; ".join(lines)
+
+    def send(self, text):
+        if self.proc and self.proc.stdin and self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(text.encode())
+                self.proc.stdin.flush()
+            except OSError:
+                pass
+
+    def events(self):
+        return read_events(self.events_path)
+
+    def wait_event(self, name, count=1, timeout=10.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if sum(1 for e in self.events() if e.get("event") == name) >= count:
+                return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.02)
+        return False
+
+    def stop(self):
+        if self.proc is None:
+            return None
+        if self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        self.rc = stop(self.proc)
+        return self.rc
