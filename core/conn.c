@@ -72,15 +72,22 @@ static void on_client_hello(ptls_conn *c)
 }
 
 /* Everything the client sends passes here: the inspector, -msg, -debug. */
-static void observe_in(ptls_conn *c, const unsigned char *buf, size_t n)
+/* -debug's dump and -msg's record reader, for either direction. */
+static void trace_bytes(ptls_conn *c, int dir, const unsigned char *buf, size_t n)
 {
     ptls_server *s = c->srv;
     if (s->o->debug) {
         char title[160];
-        snprintf(title, sizeof title, "read from %s (%zu bytes)", c->peer, n);
+        snprintf(title, sizeof title, "%s %s (%zu bytes)", dir == PTLS_WIRE_IN ? "read from" : "write to",
+                 c->peer, n);
         ptls_wire_hexdump(s->msg_out, title, buf, n);
     }
-    ptls_wire_feed(&c->wire[PTLS_WIRE_IN], PTLS_WIRE_IN, buf, n, s->o->msg ? s->msg_out : NULL);
+    ptls_wire_feed(&c->wire[dir], dir, buf, n, s->o->msg ? s->msg_out : NULL);
+}
+
+static void observe_in(ptls_conn *c, const unsigned char *buf, size_t n)
+{
+    trace_bytes(c, PTLS_WIRE_IN, buf, n);
     if (c->hello_status == PTLS_CH_MORE && c->state == CONN_HANDSHAKE) {
         if (!c->hello) {
             c->hello = malloc(sizeof *c->hello);
@@ -94,13 +101,7 @@ static void observe_in(ptls_conn *c, const unsigned char *buf, size_t n)
 
 static void observe_out(ptls_conn *c, const unsigned char *buf, size_t n)
 {
-    ptls_server *s = c->srv;
-    if (s->o->debug) {
-        char title[160];
-        snprintf(title, sizeof title, "write to %s (%zu bytes)", c->peer, n);
-        ptls_wire_hexdump(s->msg_out, title, buf, n);
-    }
-    ptls_wire_feed(&c->wire[PTLS_WIRE_OUT], PTLS_WIRE_OUT, buf, n, s->o->msg ? s->msg_out : NULL);
+    trace_bytes(c, PTLS_WIRE_OUT, buf, n);
     if (c->state == CONN_HANDSHAKE && !c->server_flight.done) ptls_sh_feed(&c->server_flight, buf, n);
 }
 

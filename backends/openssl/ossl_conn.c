@@ -25,7 +25,8 @@ static int ossl_bio_write(BIO *b, const char *data, int len)
     return -1;
 }
 
-static int ossl_bio_read(BIO *b, char *data, int len)
+/* Also the DTLS datagram BIO's read (ossl_dtls.c): one datagram per call. */
+int ossl_bio_read(BIO *b, char *data, int len)
 {
     ossl_conn *c = BIO_get_data(b);
     BIO_clear_retry_flags(b);

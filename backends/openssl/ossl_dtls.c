@@ -45,23 +45,6 @@ static int ossl_dgram_write(BIO *b, const char *data, int len)
     return -1;
 }
 
-static int ossl_dgram_read(BIO *b, char *data, int len)
-{
-    ossl_conn *c = BIO_get_data(b);
-    BIO_clear_retry_flags(b);
-    long n = c->io.recv(c->io.ctx, (unsigned char *)data, (size_t)len);
-    if (n > 0) return (int)n;
-    if (n == PTLS_WANT_READ) {
-        BIO_set_retry_read(b);
-        return -1;
-    }
-    if (n == PTLS_CLOSED) {
-        c->peer_eof = 1;
-        return 0;
-    }
-    return -1;
-}
-
 /* IP + UDP header bytes, as BIO_s_datagram reports them: libssl subtracts
  * this from a link MTU (DTLS_set_link_mtu, -mtu) to get the datagram size. */
 static long ossl_dgram_overhead(const ossl_conn *c)
@@ -134,7 +117,7 @@ int ossl_dgram_method_init(void)
 {
     ossl_dgram_meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "polytls ptls_io datagram");
     if (ossl_dgram_meth == NULL || !BIO_meth_set_write(ossl_dgram_meth, ossl_dgram_write) ||
-        !BIO_meth_set_read(ossl_dgram_meth, ossl_dgram_read) ||
+        !BIO_meth_set_read(ossl_dgram_meth, ossl_bio_read) ||
         !BIO_meth_set_ctrl(ossl_dgram_meth, ossl_dgram_ctrl))
         return -1;
     return 0;

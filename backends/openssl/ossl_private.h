@@ -110,6 +110,7 @@ ossl_conn *ossl_conn_create(ossl_server *srv, const ptls_io *io, const void *pee
                             size_t errlen);
 int ossl_conn_apply_mtu(ossl_conn *c, char *err, size_t errlen);
 void *ossl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);
+int ossl_bio_read(BIO *b, char *data, int len); /* shared by the TLS and DTLS BIOs */
 int ossl_handshake(void *conn);
 long ossl_read(void *conn, unsigned char *buf, size_t len);
 long ossl_write(void *conn, const unsigned char *buf, size_t len);
