@@ -94,8 +94,16 @@ static int valid_version(int v)
 static void check_consistent(const ptls_server_opts *o)
 {
     const ptls_config *c = &o->tls;
-    if (!valid_version(c->min_version) || !valid_version(c->max_version) || c->min_version > c->max_version)
+    if (c->dtls) {
+        /* DTLS wire numbers decrease as versions increase. */
+        if ((c->min_version != PTLS_DTLS1_0 && c->min_version != PTLS_DTLS1_2) ||
+            (c->max_version != PTLS_DTLS1_0 && c->max_version != PTLS_DTLS1_2) ||
+            c->min_version < c->max_version)
+            abort();
+    } else if (!valid_version(c->min_version) || !valid_version(c->max_version) ||
+               c->min_version > c->max_version) {
         abort();
+    }
     if (c->n_cipher_ids < -1 || c->n_cipher_ids > PTLS_MAX_CIPHERS) abort();
     if (c->n_tls13_ids < 0 || c->n_tls13_ids > 16) abort();
     if (c->n_group_ids < 0 || c->n_group_ids > 32 || c->n_sigalg_ids < 0 || c->n_sigalg_ids > 32 ||
