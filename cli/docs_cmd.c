@@ -69,16 +69,25 @@ static void man_backend_support(FILE *out, const ptls_option *opt)
               out);
         return;
     }
+    int cap13 = ptls_cap_tls13_variant(opt->cap);
     fputs(".br\nWorks on:", out);
     int any = 0;
     for (int b = 0; b < n_backends; b++)
         if (!ptls_cap_refusal(backends[b], opt->cap)) {
-            fprintf(out, "%s %s", any ? "," : "", backends[b]->name);
+            fprintf(out, "%s %s%s", any ? "," : "", backends[b]->name,
+                    cap13 >= 0 && ptls_cap_refusal(backends[b], cap13) ? " (TLS 1.2 only)" : "");
             any = 1;
         }
     fputs(any ? ".\n" : " none of the compiled backends.\n", out);
     for (int b = 0; b < n_backends; b++) {
         const char *why = ptls_cap_refusal(backends[b], opt->cap);
+        const char *why13 = cap13 >= 0 ? ptls_cap_refusal(backends[b], cap13) : NULL;
+        if (!why && why13) {
+            fprintf(out, ".br\nWith TLS 1.3 enabled, refused on %s (%s): ", backends[b]->name,
+                    backends[b]->library_version());
+            roff(out, why13);
+            fputs(".\n", out);
+        }
         if (!why) continue;
         fprintf(out, ".br\nRefused on %s (%s): ", backends[b]->name, backends[b]->library_version());
         roff(out, why);
@@ -247,7 +256,10 @@ static int options_md(FILE *out)
     }
     fputs(
         "\n\"yes\" means the option works on that backend and a test proves it; otherwise the cell gives the "
-        "reason of the capability error polytls prints (exit 3).\n",
+        "reason of the capability error polytls prints (exit 3). \"TLS 1.2 only\" means the option works "
+        "while "
+        "the server is limited to TLS 1.2 (-tls1_2, -max_protocol TLSv1.2) and is refused, for the reason "
+        "given, when TLS 1.3 is enabled.\n",
         out);
     for (int g = 0; g < GRP__COUNT; g++) {
         fprintf(out, "\n## %s\n\n| option | what |", ptls_opt_group_names[g]);
@@ -265,11 +277,17 @@ static int options_md(FILE *out)
             fputs(" |", out);
             for (int b = 0; b < n_backends; b++) {
                 const char *why = ptls_cap_refusal(backends[b], opt->cap);
+                int cap13 = ptls_cap_tls13_variant(opt->cap);
+                const char *why13 = cap13 >= 0 ? ptls_cap_refusal(backends[b], cap13) : NULL;
                 fputc(' ', out);
-                if (why)
+                if (why) {
                     md_cell(out, why);
-                else
+                } else if (why13) {
+                    fputs("TLS 1.2 only; with TLS 1.3: ", out);
+                    md_cell(out, why13);
+                } else {
                     fputs("yes", out);
+                }
                 fputs(" |", out);
             }
             fputc('\n', out);

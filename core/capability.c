@@ -25,6 +25,26 @@ const char *ptls_cap_desc(int cap)
     return cap >= 0 && cap < PTLS_CAP__COUNT ? cap_descs[cap] : "?";
 }
 
+/* Options whose TLS 1.3 form is a capability of its own: the library
+ * does it in another place (TLS 1.3 secrets, PSK binders, the staple inside
+ * the Certificate message), and a backend may have one and not the other. */
+static const struct {
+    int cap, cap13;
+    const char *what; /* the refusal's subject */
+    int hint;         /* add how to stay within TLS 1.2 */
+} tls13_variants[] = {
+    {PTLS_CAP_KEYLOG, PTLS_CAP_KEYLOG_TLS13, "-keylogfile with TLS 1.3 enabled", 1},
+    {PTLS_CAP_PSK, PTLS_CAP_PSK_TLS13, "-psk with TLS 1.3", 0},
+    {PTLS_CAP_OCSP_STAPLE, PTLS_CAP_OCSP_STAPLE_TLS13, "-status_file with TLS 1.3 enabled", 1},
+};
+
+int ptls_cap_tls13_variant(int cap)
+{
+    for (size_t i = 0; i < sizeof tls13_variants / sizeof tls13_variants[0]; i++)
+        if (tls13_variants[i].cap == cap) return tls13_variants[i].cap13;
+    return -1;
+}
+
 const char *ptls_cap_refusal(const ptls_backend *be, int cap)
 {
     if (cap == PTLS_CAP_NONE) return NULL;
@@ -95,7 +115,8 @@ static int resolve_dtls_versions(ptls_server_opts *o, struct refusals *r)
         o->tls.min_version = o->tls.max_version = o->dtls_flag;
         return 0;
     }
-    int has10 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_0), has12 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_2);
+    int has10 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_0),
+        has12 = !ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_2);
     if (!has10 && !has12) {
         refuse(r, "-dtls", ptls_cap_refusal(r->be, PTLS_CAP_DTLS1_2));
         return 0;
@@ -149,6 +170,26 @@ static int resolve_versions(ptls_server_opts *o, struct refusals *r)
     return 0;
 }
 
+/* An option given while TLS 1.3 is enabled needs its TLS 1.3 capability
+ * too (when the option itself is refused, that refusal already says so). */
+static void tls13_variant_checks(const ptls_config *c, const ptls_backend *be, struct refusals *r)
+{
+    if (c->dtls || c->max_version < PTLS_TLS1_3) return;
+    for (size_t i = 0; i < sizeof tls13_variants / sizeof tls13_variants[0]; i++) {
+        int cap = tls13_variants[i].cap;
+        int given = cap == PTLS_CAP_KEYLOG ? c->keylog != 0
+                    : cap == PTLS_CAP_PSK  ? c->psk != NULL
+                                           : c->status_file != NULL;
+        const char *why = ptls_cap_refusal(be, tls13_variants[i].cap13);
+        if (!given || why == NULL || ptls_cap_refusal(be, cap) != NULL) continue;
+        char reason[512];
+        snprintf(reason, sizeof reason, "%s%s", why,
+                 tls13_variants[i].hint ? "; limit the server to TLS 1.2 (-tls1_2 or -max_protocol TLSv1.2)"
+                                        : "");
+        refuse(r, tls13_variants[i].what, reason);
+    }
+}
+
 int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
 {
     struct refusals r = {out, be, 0};
@@ -165,16 +206,7 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
     ptls_config *c = &o->tls;
     if (c->cipher_string && c->n_cipher_ids < 0)
         refuse_cap(&r, "-cipher (OpenSSL cipher-string keywords)", PTLS_CAP_CIPHER_STRING);
-    if (c->keylog && !c->dtls && c->max_version >= PTLS_TLS1_3) {
-        const char *why = ptls_cap_refusal(be, PTLS_CAP_KEYLOG_TLS13);
-        if (why) {
-            char reason[512];
-            snprintf(reason, sizeof reason,
-                     "%s; limit the server to TLS 1.2 (-tls1_2 or -max_protocol TLSv1.2)", why);
-            refuse(&r, "-keylogfile with TLS 1.3 enabled", reason);
-        }
-    }
-    if (c->psk && !c->dtls && c->max_version >= PTLS_TLS1_3) refuse_cap(&r, "-psk with TLS 1.3", PTLS_CAP_PSK_TLS13);
+    tls13_variant_checks(c, be, &r);
     /* Refused capabilities first: a combination check below must not hide
      * the real reason (e.g. -early_data on a backend without TLS 1.3). */
     if (r.count) return PTLS_EXIT_CAPABILITY;

@@ -13,6 +13,9 @@ const char *ptls_cap_name(int cap);
 const char *ptls_cap_desc(int cap);
 /* NULL if the backend supports cap; otherwise the reason it does not. */
 const char *ptls_cap_refusal(const ptls_backend *be, int cap);
+/* The capability the TLS 1.3 form of cap's option needs (PTLS_CAP_PSK ->
+ * PTLS_CAP_PSK_TLS13), or -1 if the option has no separate TLS 1.3 form. */
+int ptls_cap_tls13_variant(int cap);
 /* The standard one-line capability error for `what` (an option such as
  * "-tls1_3" or a command such as "r (renegotiate)"). */
 void ptls_print_cap_error(FILE *out, const ptls_backend *be, const char *what, const char *reason);

@@ -3,13 +3,15 @@
 #
 #   tests/valgrind_smoke.sh BUILD_DIR BACKEND
 #
-# Runs `polytls s_server` under valgrind memcheck four times, once per mode
-# (echo, -www, -WWW with a file, -rev), each with -verify 1 (client
+# Runs `polytls s_server` under valgrind memcheck once per mode (echo,
+# -www, -WWW with a file, -rev), each with -verify 1 (client
 # certificates requested and checked) and -naccept 25, and drives its 25
 # connections with real peers: openssl s_client saving a session and
 # resuming it (-sess_out/-sess_in, TLS 1.2 session cache and tickets, and
 # TLS 1.3 where the backend has it), s_client with and without a client
 # certificate, and curl (with a client certificate, too) in the HTTP modes.
+# A fifth run staples an OCSP response (-status_file, TLS 1.2) where the
+# backend has OCSP stapling.
 # Every client must succeed; each server must exit 0 once its connections
 # are served, with "ERROR SUMMARY: 0 errors" (no invalid access, no
 # definite or indirect leak).
@@ -72,6 +74,7 @@ wait $probe 2>/dev/null
 
 total=0
 reused=0
+extra=0 # connections a run makes besides drive_mode's
 server_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
@@ -88,7 +91,7 @@ start_server() {
     (cd "$out/www" && exec "$vg" --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect \
         --show-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=no --num-callers=40 \
         "${supp[@]}" --log-file="$log" \
-        "$bin" s_server -backend "$backend" -accept 127.0.0.1:0 -naccept "$per_mode" \
+        "$bin" s_server -backend "$backend" -accept 127.0.0.1:0 -naccept "$((per_mode + extra))" \
         -cert "$pki/server-rsa.pem" -key "$pki/server-rsa.key" -verify 1 -CAfile "$pki/ca.pem" \
         -handshake_timeout 120 "$@" </dev/null >"$sout" 2>"$serr") &
     server_pid=$!
@@ -218,5 +221,20 @@ start_server rev -rev
 drive_mode 'hello world\nCLOSE\n' "dlrow olleh" none -ign_eof
 finish_server rev
 
-echo "valgrind-$backend: ok: $total connections ($reused resumed), 4 modes, no valgrind errors"
+modes=4
+# (`polytls backends` lists each backend's capabilities indented under it)
+if "$bin" backends | awk -v b="$backend: " 'index($0, b) == 1 { on = 1; next } /^[^ ]/ { on = 0 } on' |
+    grep -qE '^ +ocsp-staple +yes'; then
+    # One client checks the staple; the rest of the mix (resumptions
+    # included, which carry no staple) runs against the same server.
+    extra=1 has_tls13=0
+    start_server staple -www -tls1_2 -status_file "$pki/ocsp-good.der"
+    client "stapled" "Cert Status: good" sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | "$@"' sh \
+        "${S_CLIENT[@]/PORT/$port}" -tls1_2 -status -ign_eof
+    drive_mode 'GET / HTTP/1.0\r\n\r\n' "polytls" www -ign_eof
+    finish_server staple
+    modes=5
+fi
+
+echo "valgrind-$backend: ok: $total connections ($reused resumed), $modes runs, no valgrind errors"
 exit 0

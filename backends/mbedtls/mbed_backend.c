@@ -104,6 +104,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
                                          "and the CertificateRequest; use -sigalgs",
     [PTLS_CAP_DTLS1_0] = PTLS_SUPPORTED,
     [PTLS_CAP_DTLS1_2] = PTLS_SUPPORTED,
+    [PTLS_CAP_OCSP_STAPLE_TLS13] = MBED_NO13,
 };
 
 static const char *mbed_library_version(void)

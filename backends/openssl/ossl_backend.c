@@ -88,6 +88,7 @@ static const char *const ossl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_CLIENT_SIGALGS] = S,
     [PTLS_CAP_DTLS1_0] = S,
     [PTLS_CAP_DTLS1_2] = S,
+    [PTLS_CAP_OCSP_STAPLE_TLS13] = S,
 };
 #undef S
 

@@ -1,6 +1,6 @@
 /*
  * wolfSSL hooks that hand decisions to the core (ALPN, SNI) or feed the
- * library with configured data (PSK, OCSP staple).
+ * library with configured data (PSK).
  */
 #include "wssl_internal.h"
 
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static wssl_conn *wssl_conn_of(WOLFSSL *ssl)
+wssl_conn *wssl_conn_of(WOLFSSL *ssl)
 {
     return (wssl_conn *)wolfSSL_get_ex_data(ssl, wssl_conn_index);
 }
@@ -100,30 +100,6 @@ static unsigned int wssl_psk13_cb(WOLFSSL *ssl, const char *identity, unsigned c
     return wssl_psk_lookup(ssl, identity, key, max);
 }
 
-/* OCSP stapling: wolfSSL frees the response with the connection, so each
- * connection gets its own malloc'd copy. */
-static int wssl_status_cb(WOLFSSL *ssl, void *arg)
-{
-    /* arg is not reliable in wolfSSL 5.5.4 (the callback receives another
-     * pointer than the one given to set_tlsext_status_arg): use the
-     * connection's ex_data instead. */
-    wssl_conn *c = wssl_conn_of(ssl);
-    wssl_server *srv = c ? c->srv : NULL;
-    unsigned char *copy;
-
-    (void)arg;
-    if (srv == NULL) return fatal_return;
-    if (srv->ocsp == NULL) return noack_return;
-    copy = malloc(srv->ocsp_len);
-    if (copy == NULL) return fatal_return;
-    memcpy(copy, srv->ocsp, srv->ocsp_len);
-    if (wolfSSL_set_tlsext_status_ocsp_resp(ssl, copy, (int)srv->ocsp_len) != WOLFSSL_SUCCESS) {
-        free(copy);
-        return fatal_return;
-    }
-    return 0;
-}
-
 void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg)
 {
     if (cfg->alpn_wire != NULL) wolfSSL_CTX_set_alpn_select_cb(ctx, wssl_alpn_cb, srv);
@@ -135,7 +111,5 @@ void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_confi
         wolfSSL_CTX_set_psk_server_callback(ctx, wssl_psk_cb);
         wolfSSL_CTX_set_psk_server_tls13_callback(ctx, wssl_psk13_cb);
     }
-    if (cfg->status_file != NULL) {
-        wolfSSL_CTX_set_tlsext_status_cb(ctx, wssl_status_cb);
-    }
+    if (cfg->status_file != NULL) wssl_ocsp_install(ctx);
 }

@@ -216,7 +216,7 @@ int wssl_key_update(void *conn, int request_peer_update)
      * says update_requested unless one of its own requests is still
      * unanswered. 'K' is therefore exact; 'k' also makes the peer update. */
     if (!request_peer_update)
-        wssl_host->log("wolfSSL 5.5.4 cannot send update_not_requested: the peer is asked to update too");
+        wssl_host->log("wolfSSL 5.5.4 cannot send update_not_requested: the peer is asked to update too\n");
     ret = wolfSSL_update_keys(c->ssl);
     if (ret == WOLFSSL_SUCCESS || ret == WOLFSSL_ERROR_WANT_WRITE) return PTLS_OK;
     c->last_err = ret;

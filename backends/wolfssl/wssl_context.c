@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int wssl_filetype(int form)
+int wssl_filetype(int form)
 {
     return form == PTLS_FORMAT_DER ? WOLFSSL_FILETYPE_ASN1 : WOLFSSL_FILETYPE_PEM;
 }
@@ -303,33 +303,6 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
     return -1;
 }
 
-/* The OCSP staple: wolfSSL builds the OCSP request for the stapled response
- * from the server certificate AND its issuer, which it takes from the
- * trusted CAs: without the issuer every handshake fails with -188
- * (ASN_NO_SIGNER_E). Check that now and say what to provide. */
-static int wssl_check_ocsp_issuer(WOLFSSL_CTX *ctx, const ptls_keypair *kp, char *err, size_t errlen)
-{
-    size_t len = 0;
-    unsigned char *cert = wssl_read_file(kp->cert, &len);
-    int rc;
-
-    if (cert == NULL) {
-        wssl_set_err(err, errlen, "-cert %s: %s", kp->cert, strerror(errno));
-        return -1;
-    }
-    rc = wolfSSL_CertManagerVerifyBuffer(wolfSSL_CTX_GetCertManager(ctx), cert, (long)len,
-                                         wssl_filetype(kp->cert_form));
-    free(cert);
-    if (rc != WOLFSSL_SUCCESS) {
-        wssl_set_err(err, errlen,
-                     "-status_file: wolfSSL needs the issuer of %s among the trusted CAs to staple OCSP "
-                     "(add it with -CAfile or -CApath), otherwise every handshake fails with -188",
-                     kp->cert);
-        return -1;
-    }
-    return 0;
-}
-
 static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, const ptls_keypair *kp,
                                    const char *optname, char *err, size_t errlen)
 {
@@ -394,11 +367,7 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
         goto fail;
     }
     if (cfg->status_file != NULL) {
-        if (wssl_check_ocsp_issuer(ctx, kp, err, errlen) != 0) goto fail;
-        if (wolfSSL_CTX_EnableOCSPStapling(ctx) != WOLFSSL_SUCCESS) {
-            wssl_set_err(err, errlen, "-status_file: wolfSSL_CTX_EnableOCSPStapling failed");
-            goto fail;
-        }
+        if (wssl_ocsp_setup(ctx, srv, kp, cfg->status_file, err, errlen) != 0) goto fail;
     }
     return ctx;
 fail:

@@ -36,6 +36,8 @@ typedef struct wssl_server {
     int status_file_set; /* for the OCSP-specific error hint */
     unsigned char *ocsp; /* DER OCSP response to staple, NULL if none */
     size_t ocsp_len;
+    long long ocsp_next_update; /* its nextUpdate (time_t), 0 if none */
+    int ocsp_expiry_logged;
     unsigned char *psk; /* copy of cfg->psk */
     size_t psk_len;
     char *psk_identity;
@@ -90,6 +92,7 @@ typedef struct wssl_conn {
 /* wssl_context.c */
 void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen);
 void wssl_server_free(void *server);
+int wssl_filetype(int form); /* enum ptls_format to WOLFSSL_FILETYPE_* */
 
 /* wssl_lists.c: translation of the core's IANA ids into wolfSSL lists. */
 int wssl_cipher_known(const char *iana_name);
@@ -103,6 +106,12 @@ int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
 
 /* wssl_callbacks.c: library hooks that reach the core's policies. */
 void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg);
+wssl_conn *wssl_conn_of(WOLFSSL *ssl);
+
+/* wssl_ocsp.c: -status_file (srv->ocsp holds the response). */
+int wssl_ocsp_setup(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_keypair *kp, const char *file, char *err,
+                    size_t errlen);
+void wssl_ocsp_install(WOLFSSL_CTX *ctx);
 
 /* wssl_conn.c */
 void *wssl_conn_new(void *server, const ptls_io *io, char *err, size_t errlen);

@@ -67,9 +67,10 @@
     X(NO_CA_NAMES, "no-ca-names", "omitting CA names from CertificateRequest")                               \
     X(ID_PREFIX, "id-prefix", "session ID prefix")                                                           \
     X(SELF_SIGNED, "self-signed", "generating an ephemeral self-signed certificate")                         \
-    X(CLIENT_SIGALGS, "client-sigalgs", "signature algorithms for client certificates")             \
-    X(DTLS1_0, "dtls1.0", "DTLS 1.0")                                                              \
-    X(DTLS1_2, "dtls1.2", "DTLS 1.2")
+    X(CLIENT_SIGALGS, "client-sigalgs", "signature algorithms for client certificates")                      \
+    X(DTLS1_0, "dtls1.0", "DTLS 1.0")                                                                        \
+    X(DTLS1_2, "dtls1.2", "DTLS 1.2")                                                                        \
+    X(OCSP_STAPLE_TLS13, "ocsp-staple-tls1.3", "OCSP stapling in TLS 1.3 (in the Certificate message)")
 
 enum ptls_cap {
 #define PTLS_CAP_ENUM(id, name, desc) PTLS_CAP_##id,

@@ -72,6 +72,7 @@ static void init_tables(void)
     caps[TABLE_TLS12_ONLY][PTLS_CAP_TLS1_3] = "FuzzTLS has no TLS 1.3";
     caps[TABLE_TLS12_ONLY][PTLS_CAP_KEYLOG_TLS13] = "no TLS 1.3";
     caps[TABLE_TLS12_ONLY][PTLS_CAP_PSK_TLS13] = "no TLS 1.3";
+    caps[TABLE_TLS12_ONLY][PTLS_CAP_OCSP_STAPLE_TLS13] = "no TLS 1.3";
     caps[TABLE_TLS12_ONLY][PTLS_CAP_EARLY_DATA] = "no TLS 1.3";
     caps[TABLE_TLS12_ONLY][PTLS_CAP_CIPHER_STRING] = "no OpenSSL cipher strings";
     for (int t = 0; t < TABLE__COUNT; t++) {

@@ -129,6 +129,8 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         {"alpn", "-alpn h2", "-alpn"},
         {"npn", "-nextprotoneg http/1.1", "-nextprotoneg"},
         {"ocsp-staple", "-status_file @PKI@/ocsp-good.der", "-status_file"},
+        {"ocsp-staple-tls1.3", "-tls1_3 -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem",
+         "-status_file"},
         {"psk", "-psk 0102030405060708", "-psk"},
         {"psk-hint", "-psk 0102030405060708 -psk_hint h", "-psk_hint"},
         {"early-data", "-early_data", "-early_data"},

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -372,16 +374,181 @@ Test(extensions, npn)
     pt_server_stop(&s);
 }
 
+/* The staple a client received, saved by gnutls-cli (malloc'd; NULL when
+ * the server sent none). */
+static char *stapled_bytes(int port, const char *dir, const char *flags, size_t *len)
+{
+    char path[300], *out;
+    snprintf(path, sizeof path, "%s/stapled.der", dir);
+    unlink(path);
+    int rc =
+        pt_run(&out, 20, port, "gnutls-cli --insecure %s --save-ocsp=%s -p @PORT@ 127.0.0.1", flags, path);
+    cr_assert_eq(rc, 0, "gnutls-cli failed: %s", out);
+    free(out);
+    char *der = pt_read_file(path, len);
+    if (der != NULL &&
+        *len == 0) { /* gnutls-cli saves an empty file when the status was acked but not sent */
+        free(der);
+        der = NULL;
+    }
+    return der;
+}
+
+/* The staple is the file, byte for byte. */
+static void expect_staple(int port, const char *dir, const char *flags, const char *file)
+{
+    size_t got_len = 0, want_len = 0;
+    char *got = stapled_bytes(port, dir, flags, &got_len), *want = pt_read_file(file, &want_len);
+    cr_assert(want, "cannot read %s", file);
+    cr_assert(got, "%s: no OCSP response stapled (%s)", file, flags);
+    cr_assert(got_len == want_len && memcmp(got, want, got_len) == 0,
+              "%s: stapled bytes differ from the file", file);
+    free(got);
+    free(want);
+}
+
 Test(extensions, ocsp_staple)
 {
     PT_REQUIRE_CAP("ocsp-staple");
     pt_server s;
     /* wolfSSL validates the staple, so the issuer CA is given as -CAfile. */
-    PT_START(&s, 0, "-www " RSA_CERT " -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem");
+    /* The issuer goes in the chain: curl needs it to check the staple, and
+     * only OpenSSL adds it from -CAfile by itself. */
+    PT_START(&s, 0,
+             "-www -tls1_2 " RSA_CERT
+             " -cert_chain @PKI@/ca.pem -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem");
     char *out = client(s.port, "-status");
     expect_in(out, "OCSP Response Status: successful", "stapled response");
     expect_in(out, "Cert Status: good", "stapled response");
     free(out);
+    /* curl checks the staple: signed for this certificate, by its CA's responder, good. */
+    pt_run(&out, 20, s.port,
+           "curl -sS --cert-status --cacert @PKI@/ca.pem --resolve localhost:@PORT@:127.0.0.1 "
+           "https://localhost:@PORT@/");
+    expect_in(out, PAGE, "curl --cert-status");
+    free(out);
+    char file[300];
+    snprintf(file, sizeof file, "%s/ocsp-good.der", pt_pki());
+    expect_staple(s.port, s.dir, "", file);
+    pt_server_stop(&s);
+}
+
+Test(extensions, ocsp_staple_tls13)
+{
+    PT_REQUIRE_CAP("ocsp-staple-tls1.3");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem");
+    char *out = client(s.port, "-status");
+    expect_in(out, "Protocol version: TLSv1.3", "TLS 1.3");
+    expect_in(out, "Cert Status: good", "stapled response in the TLS 1.3 Certificate message");
+    free(out);
+    char file[300];
+    snprintf(file, sizeof file, "%s/ocsp-good.der", pt_pki());
+    expect_staple(s.port, s.dir, "", file);
+    pt_server_stop(&s);
+}
+
+/* Never the silent case: a -status_file the server accepts is stapled as
+ * given (s_server's semantics: the client judges it), and a backend whose
+ * library would not staple it refuses to start, naming the file. A
+ * revoked response is always stapled (revocation is the client's call). */
+Test(extensions, ocsp_staple_what_the_file_must_be)
+{
+    PT_REQUIRE_CAP("ocsp-staple");
+    static const struct {
+        const char *file, *why; /* why: what the refusal must say */
+        int must_staple;
+    } f[] = {{"ocsp-good.der", NULL, 1},
+             {"ocsp-revoked.der", NULL, 1},
+             {"ocsp-other-cert.der", "is about serial", 0},
+             {"ocsp-untrusted.der", "would not staple", 0}};
+    int refused = 0;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        char file[300];
+        snprintf(file, sizeof file, "%s/%s", pt_pki(), f[i].file);
+        pt_server s;
+        int rc =
+            pt_server_start(&s, 0, "-www -tls1_2 " RSA_CERT " -status_file %s -CAfile @PKI@/ca.pem", file);
+        if (rc != 0) {
+            char *err = pt_server_stderr(&s);
+            cr_assert(!f[i].must_staple, "%s refused: %s", f[i].file, err);
+            cr_assert_eq(s.status, 1, "%s: exit %d: %s", f[i].file, s.status, err);
+            expect_in(err, "-status_file", f[i].file);
+            expect_in(err, f[i].file, f[i].file);
+            expect_in(err, f[i].why, f[i].file);
+            free(err);
+            refused++;
+            continue;
+        }
+        expect_staple(s.port, s.dir, "", file);
+        pt_server_stop(&s);
+    }
+    cr_log_info("%s: %d of 4 responses refused at startup", pt_backend(), refused);
+}
+
+/* A server that outlives its response's nextUpdate: either it goes on
+ * stapling the file (OpenSSL) or it says it stopped (wolfSSL refuses an
+ * expired response). The response is made here with a one-minute life. */
+Test(extensions, ocsp_staple_after_next_update, .timeout = 180)
+{
+    PT_REQUIRE_CAP("ocsp-staple");
+    char dir[256], file[300], *out;
+    pt_mkdtemp(dir, sizeof dir);
+    snprintf(file, sizeof file, "%s/short.der", dir);
+    int rc = pt_run(&out, 20, 0,
+                    "openssl ocsp -index @PKI@/index-good.txt -rsigner @PKI@/ocsp.pem -rkey @PKI@/ocsp.key "
+                    "-CA @PKI@/ca.pem -reqin @PKI@/ocsp-req.der -respout %s -nmin 1",
+                    file);
+    cr_assert_eq(rc, 0, "openssl ocsp: %s", out);
+    free(out);
+    time_t made = time(NULL);
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT " -status_file %s -CAfile @PKI@/ca.pem", file);
+    expect_staple(s.port, s.dir, "", file);
+    while (time(NULL) < made + 65)
+        sleep(1);
+    size_t len = 0, want_len = 0;
+    char *got = stapled_bytes(s.port, s.dir, "", &len), *want = pt_read_file(file, &want_len);
+    if (got != NULL) {
+        cr_assert(len == want_len && memcmp(got, want, len) == 0, "stale staple differs from the file");
+        cr_log_info("%s staples the expired response as given", pt_backend());
+    } else {
+        char *err = pt_server_stderr(&s);
+        expect_in(err, "passed its nextUpdate", "the server says it stopped stapling");
+        free(err);
+    }
+    free(got);
+    free(want);
+    /* Either way the server still serves. */
+    out = client(s.port, "");
+    expect_in(out, PAGE, "handshake after nextUpdate");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* -status_file with an SNI certificate: stapled on both names (s_server
+ * staples the same file for -cert2), or refused up front. */
+Test(extensions, ocsp_staple_with_sni_cert)
+{
+    PT_REQUIRE_CAP("ocsp-staple");
+    PT_REQUIRE_CAP("sni-cert");
+    pt_server s;
+    if (pt_server_start(&s, 0,
+                        "-www -tls1_2 " RSA_CERT " -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem "
+                        "-servername alt.test -cert2 @PKI@/alt.pem -key2 @PKI@/alt.key") != 0) {
+        char *err = pt_server_stderr(&s);
+        cr_assert_eq(s.status, 3, "exit %d: %s", s.status, err);
+        expect_in(err, "capability error", "refusal");
+        expect_in(err, "-status_file", "refusal");
+        expect_in(err, "-cert2", "refusal");
+        expect_in(err, pt_backend(), "refusal");
+        free(err);
+        return;
+    }
+    char file[300];
+    snprintf(file, sizeof file, "%s/ocsp-good.der", pt_pki());
+    expect_staple(s.port, s.dir, "", file);
+    expect_staple(s.port, s.dir, "--sni-hostname=alt.test", file);
     pt_server_stop(&s);
 }
 
@@ -813,6 +980,7 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "alpn",
                                    "npn",
                                    "ocsp-staple",
+                                   "ocsp-staple-tls1.3",
                                    "psk",
                                    "psk-tls1.3",
                                    "psk-hint",

@@ -2,11 +2,15 @@
 # Builds the test PKI into $1 (default ./pki) with the openssl command-line
 # tool: a CA, server certificates (RSA, ECDSA, Ed25519, an alternate name for
 # SNI), client certificates (good, unknown CA, revoked), a CRL, encrypted
-# keys in both formats, DER copies, a chain, DH parameters and an OCSP
-# response. Idempotent: does nothing if the directory is complete.
+# keys in both formats, DER copies, a chain, DH parameters and OCSP
+# responses. Idempotent: does nothing if the directory is complete and of
+# this version; a PKI of an older version (an older .complete) is rebuilt.
 set -eu
 out=${1:-pki}
-[ -f "$out/.complete" ] && exit 0
+version=2
+[ "$(cat "$out/.complete" 2>/dev/null)" = "$version" ] && exit 0
+# Only a directory this script made (it has the marker) is wiped.
+[ -f "$out/.complete" ] && rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
 days=3650
@@ -130,6 +134,23 @@ printf 'V\t%s\t\t%s\tunknown\t/CN=localhost\n' "$(date -u -d "$enddate" +%y%m%d%
 ossl ocsp -issuer ca.pem -cert server-rsa.pem -reqout ocsp-req.der -no_nonce
 ossl ocsp -index index.txt -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -reqin ocsp-req.der \
   -respout ocsp-good.der -ndays 3650
+# Responses a validating library (wolfSSL) must not staple, or staples with
+# another status: revoked, about another certificate (alt.pem), and signed
+# by a responder the trusted CA did not issue.
+enddate_r=$(date -u -d "$enddate" +%y%m%d%H%M%SZ)
+printf 'R\t%s\t250101000000Z,keyCompromise\t%s\tunknown\t/CN=localhost\n' "$enddate_r" "$serial" > index-revoked.txt
+ossl ocsp -index index-revoked.txt -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -reqin ocsp-req.der \
+  -respout ocsp-revoked.der -ndays 3650
+alt_serial=$(openssl x509 -in alt.pem -noout -serial | cut -d= -f2)
+printf 'V\t%s\t\t%s\tunknown\t/CN=alt.test\n' "$enddate_r" "$alt_serial" > index-alt.txt
+ossl ocsp -issuer ca.pem -cert alt.pem -reqout ocsp-req-alt.der -no_nonce
+ossl ocsp -index index-alt.txt -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -reqin ocsp-req-alt.der \
+  -respout ocsp-other-cert.der -ndays 3650
+ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ocsp-rogue.key
+ca ocsp-rogue ocsp-rogue.key v3_ocsp "polytls rogue OCSP" unknownca
+printf 'V\t%s\t\t%s\tunknown\t/CN=localhost\n' "$enddate_r" "$serial" > index-good.txt
+ossl ocsp -index index-good.txt -rsigner ocsp-rogue.pem -rkey ocsp-rogue.key -CA ca.pem -reqin ocsp-req.der \
+  -respout ocsp-untrusted.der -ndays 3650
 # An expired server certificate (valid in 2020 only), through `openssl ca`
 # so that the dates can be in the past.
 ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out expired.key
@@ -139,4 +160,4 @@ ossl ca -batch -config ca.cnf -keyfile ca.key -cert ca.pem -in expired.csr -out 
 # Garbage and mismatched inputs for error-path tests.
 printf 'this is not a certificate\n' > garbage.pem
 rm -f ./*.csr
-touch .complete
+echo "$version" > .complete
