@@ -65,6 +65,16 @@ static void print_json(const ptls_backend *be)
             printf(",\"reason\":");
             json_string(why);
         }
+        /* Works, but not with TLS 1.3 enabled (e.g. -status_file on wolfSSL). */
+        int cap13 = ptls_cap_tls13_variant(ptls_options[i].cap);
+        const char *why13 = cap13 >= 0 ? ptls_cap_refusal(be, cap13) : NULL;
+        if (!why && why13) {
+            printf(",\"tls1.3\":{\"supported\":false,\"capability\":");
+            json_string(ptls_cap_name(cap13));
+            printf(",\"reason\":");
+            json_string(why13);
+            printf("}");
+        }
         printf("}");
     }
     printf("}}");

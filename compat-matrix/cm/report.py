@@ -101,6 +101,8 @@ def feature_rows(binfo, recs):
                         proofs.append(t)
                 mx = [s for s in sc_opts.get(o, []) if s in passing.get(b, set())]
                 row["cells"][b] = ("works", proofs, mx[:3], d.get("capability"))
+                if d.get("tls1.3"):  # works while the server is limited to TLS 1.2
+                    row["cells"][b] += (d["tls1.3"].get("reason", ""),)
             else:
                 row["cells"][b] = ("refused", d.get("reason", ""), [], d.get("capability"))
         rows.append(row)
@@ -235,10 +237,12 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
     for row in feats:
         cells = []
         for b in backends:
-            st, a, mx, cap = row["cells"][b]
+            st, a, mx, cap = row["cells"][b][:4]
             if st == "works":
                 links = [_tlink(t, "../") for t in a[:3]] + ["matrix `%s`" % m for m in mx[:2]]
-                cells.append("works: " + (", ".join(links) if links else "**no test found**"))
+                only12 = " (TLS 1.2 only; with TLS 1.3 refused: %s)" % row["cells"][b][4].replace("|", "\\|") \
+                    if len(row["cells"][b]) > 4 else ""
+                cells.append("works%s: " % only12 + (", ".join(links) if links else "**no test found**"))
             else:
                 cells.append("refused: " + a.replace("|", "\\|"))
         w("| `%s` | %s |" % (row["option"], " | ".join(cells)))
@@ -345,11 +349,14 @@ def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
     for row in feats:
         w("<tr><td><code>%s</code></td>" % e(row["option"]))
         for b in backends:
-            st, a, mx, cap = row["cells"][b]
+            st, a, mx, cap = row["cells"][b][:4]
             if st == "works":
                 links = ["<a href='../../%s#L%d'>%s</a>" % (e(t[1]), t[2], e(t[0])) for t in a[:3]] + \
                         ["matrix %s" % e(m) for m in mx[:2]]
-                w("<td class='feat-works' style='background:#d8f5d8'>works: %s</td>" % (", ".join(links) or "<b>no test found</b>"))
+                only12 = " (TLS 1.2 only; with TLS 1.3 refused: %s)" % e(row["cells"][b][4]) \
+                    if len(row["cells"][b]) > 4 else ""
+                w("<td class='feat-works' style='background:#d8f5d8'>works%s: %s</td>" % (
+                    only12, ", ".join(links) or "<b>no test found</b>"))
             else:
                 w("<td class='feat-refused' style='background:#eef'>%s</td>" % e(a))
         w("</tr>")

@@ -1,4 +1,5 @@
 """Runs one cell (backend x peer x scenario) and judges it from evidence."""
+import hashlib
 import os
 import re
 import shlex
@@ -118,7 +119,15 @@ def _hs_summary(e):
     return {k: e[k] for k in keys if k in e}
 
 
-def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out):
+def _staple_sha256(argv):
+    """SHA-256 of the server's -status_file, to compare with what a peer received."""
+    if "-status_file" not in argv:
+        return None
+    with open(argv[argv.index("-status_file") + 1], "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out, staple_sha256=None):
     """Returns (outcome, reason, extra) from the evidence."""
     hs = [e for e in evs if e.get("event") == "handshake_done"]
     errs = [e for e in evs if e.get("event") == "error"]
@@ -188,6 +197,16 @@ def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out):
         if ck.get("psk_offered"):
             if not (ch and ch[0].get("pre_shared_key")):
                 fails.append("the ClientHello carried no pre_shared_key")
+        if ck.get("ocsp"):
+            names = [x.get("name") for x in (ch[0].get("extensions", []) if ch else [])]
+            got = rep.get("ocsp")
+            if "status_request" not in names:
+                fails.append("the ClientHello asked for no staple (no status_request)")
+            elif got is None:
+                fails.append("the peer reported no stapled OCSP response")
+            elif got not in (ck["ocsp"], "received", staple_sha256):
+                fails.append("the peer's staple: %s, expected %s" % (
+                    got if len(got) < 64 else "bytes with SHA-256 " + got[:16] + "...", ck["ocsp"]))
         if ck.get("mfl_offered"):
             names = [x.get("name") for x in (ch[0].get("extensions", []) if ch else [])]
             if "max_fragment_length" not in names:
@@ -268,7 +287,8 @@ def run_cell(ctx, backend, backend_caps, peer, sc, peer_version, library):
     srv.stop()
     evs = srv.events()
     server_out = read_text(srv.out_path) + read_text(srv.err_path)
-    outcome, reason, extra = judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out)
+    outcome, reason, extra = judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out,
+                                   _staple_sha256(srv.argv))
     rec["outcome"] = outcome
     if extra.pop("by", None) or outcome == "UNSUPPORTED":
         rec["by"] = "backend"

@@ -7,7 +7,7 @@ A scenario has
                  (e.g. `k`) and a marker line; the peer must receive the marker
           early  echo mode; the peer resumes and sends early data holding the marker
   spec    what the peer must express: version, cipher, group, alpn, sni, client_cert,
-          resume (id|ticket), psk, early_data, mfl, path
+          resume (id|ticket), psk, early_data, mfl, ocsp (request a staple), path
   checks  what the server's -json events (and the peer's report) must show
 """
 from . import suites
@@ -109,6 +109,13 @@ def _all():
     S.append(Scenario("psk-tls13", "TLS 1.3 external PSK (with certificate as fallback)",
                       ["-tls1_3", "-psk", PSK_HEX, "-psk_identity", PSK_ID] + RSA,
                       {"version": "1.3", "psk": True}, {"version": "TLSv1.3", "psk_offered": True}))
+    for v in ("1.2", "1.3"):
+        S.append(Scenario("ocsp-staple-tls%s" % v.replace(".", ""),
+                          "OCSP stapling, TLS %s: a good response from -status_file (issuer in -CAfile and "
+                          "-cert_chain)" % v,
+                          ["-tls1_" + v[-1], "-status_file", "@PKI@/ocsp-good.der", "-CAfile", "@PKI@/ca.pem",
+                           "-cert_chain", "@PKI@/ca.pem"] + RSA,
+                          {"version": v, "ocsp": True}, {"version": "TLSv" + v, "ocsp": "good"}, ci=True))
     S.append(Scenario("renegotiation", "TLS 1.2 server-initiated renegotiation (-www GET /reneg)",
                       ["-tls1_2"] + RSA, {"version": "1.2", "path": "/reneg", "reneg": True},
                       {"version": "TLSv1.2", "reneg_page": True}, ci=True))

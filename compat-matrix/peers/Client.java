@@ -9,11 +9,23 @@ import java.util.*;
 import javax.net.ssl.*;
 
 public class Client {
+    // The stapled OCSP response (SHA-256 of its bytes), or "none". JSSE asks for one only with
+    // -Djdk.tls.client.enableStatusRequestExtension=true (java_jsse.py adds it).
+    static String staple(SSLSession ss) throws Exception {
+        if (!(ss instanceof ExtendedSSLSession)) return "none";
+        List<byte[]> rs = ((ExtendedSSLSession) ss).getStatusResponses();
+        if (rs == null || rs.isEmpty() || rs.get(0).length == 0) return "none";
+        StringBuilder h = new StringBuilder();
+        for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(rs.get(0))) h.append(String.format("%02x", b));
+        return h.toString();
+    }
+
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String k = argv[i];
-            if (k.equals("--resume") || k.equals("--print-version") || k.equals("--list-suites")) a.put(k, "1");
+            if (k.equals("--resume") || k.equals("--print-version") || k.equals("--list-suites") || k.equals("--ocsp"))
+                a.put(k, "1");
             else a.put(k, argv[++i]);
         }
         if (a.containsKey("--print-version")) {
@@ -62,7 +74,7 @@ public class Client {
             } catch (Exception e) { }
             System.out.println("HANDSHAKE version=" + ss.getProtocol() + "\tcipher=" + ss.getCipherSuite()
                 + "\talpn=" + (s.getApplicationProtocol() == null ? "" : s.getApplicationProtocol())
-                + "\tresumed=unknown\tpeer_cn=" + cn);
+                + "\tresumed=unknown\tpeer_cn=" + cn + (a.containsKey("--ocsp") ? "\tocsp=" + staple(ss) : ""));
             System.out.flush();
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();

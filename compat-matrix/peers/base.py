@@ -48,7 +48,10 @@ class Peer:
 
     def parse(self, outputs):
         """Negotiated parameters from the peer's own output (list of step outputs):
-        {version, cipher, alpn, resumed, peer_cn, early_data} where known."""
+        {version, cipher, alpn, resumed, peer_cn, early_data, ocsp} where known. ocsp: the stapled
+        response as the peer saw it: its status (good, revoked, unknown) when the peer decodes it,
+        the SHA-256 of its bytes when the peer only hands them over, "received" when the peer only
+        says it got one, "none" when it got none."""
         return {}
 
     # helpers -------------------------------------------------------------
@@ -99,7 +102,7 @@ def from_kv(outputs):
         return {}
     rep = {}
     last = hs[-1]
-    for k in ("version", "cipher", "alpn", "peer_cn", "group"):
+    for k in ("version", "cipher", "alpn", "peer_cn", "group", "ocsp"):
         if last.get(k):
             rep[k] = norm_version(last[k]) if k == "version" else last[k]
     res = [h.get("resumed") for h in hs if h.get("resumed") not in (None, "", "unknown")]

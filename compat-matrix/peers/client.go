@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/tls"
 	"flag"
 	"fmt"
@@ -30,6 +31,7 @@ func main() {
 	path := flag.String("path", "/", "")
 	until := flag.String("until", "", "")
 	reneg := flag.Bool("reneg", false, "accept one server renegotiation")
+	ocsp := flag.Bool("ocsp", false, "report the stapled OCSP response (crypto/tls always asks for one)")
 	printVersion := flag.Bool("print-version", false, "")
 	listSuites := flag.Bool("list-suites", false, "")
 	flag.Parse()
@@ -104,9 +106,16 @@ func main() {
 		if len(st.PeerCertificates) > 0 {
 			cn = st.PeerCertificates[0].Subject.String()
 		}
-		fmt.Printf("HANDSHAKE version=%s\tcipher=%s\talpn=%s\tresumed=%v\tpeer_cn=%s\n",
+		staple := ""
+		if *ocsp {
+			staple = "\tocsp=none"
+			if len(st.OCSPResponse) > 0 {
+				staple = fmt.Sprintf("\tocsp=%x", sha256.Sum256(st.OCSPResponse))
+			}
+		}
+		fmt.Printf("HANDSHAKE version=%s\tcipher=%s\talpn=%s\tresumed=%v\tpeer_cn=%s%s\n",
 			map[uint16]string{tls.VersionTLS12: "TLSv1.2", tls.VersionTLS13: "TLSv1.3", tls.VersionTLS11: "TLSv1.1", tls.VersionTLS10: "TLSv1"}[st.Version],
-			tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume, cn)
+			tls.CipherSuiteName(st.CipherSuite), st.NegotiatedProtocol, st.DidResume, cn, staple)
 		var got bytes.Buffer
 		buf := make([]byte, 16384)
 		if *until != "" {

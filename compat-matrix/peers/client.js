@@ -4,11 +4,12 @@
 'use strict';
 const tls = require('tls');
 const fs = require('fs');
+const crypto = require('crypto');
 const a = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const k = argv[i].replace(/^--/, '');
-  if (['resume', 'print-version'].includes(k)) a[k] = true; else a[k] = argv[++i];
+  if (['resume', 'print-version', 'ocsp'].includes(k)) a[k] = true; else a[k] = argv[++i];
 }
 if (a['print-version']) {
   console.log(`Node.js ${process.version} tls (OpenSSL ${process.versions.openssl})`);
@@ -29,15 +30,18 @@ function one(i) {
     opts.pskCallback = () => ({ identity: a['psk-id'], psk: Buffer.from(a.psk, 'hex') });
     opts.checkServerIdentity = () => undefined;
   }
+  if (a.ocsp) opts.requestOCSP = true;
+  let staple = null; // the 'OCSPResponse' event comes before the secureConnect callback
   const s = tls.connect(opts, () => {
     const c = s.getCipher();
     const pc = s.getPeerCertificate();
     const cn = pc && pc.subject ? 'CN=' + pc.subject.CN : '';
-    console.log(`HANDSHAKE version=${s.getProtocol()}\tcipher=${c.standardName || c.name}\talpn=${s.alpnProtocol || ''}\tresumed=${s.isSessionReused()}\tpeer_cn=${cn}`);
+    console.log(`HANDSHAKE version=${s.getProtocol()}\tcipher=${c.standardName || c.name}\talpn=${s.alpnProtocol || ''}\tresumed=${s.isSessionReused()}\tpeer_cn=${cn}${a.ocsp ? '\tocsp=' + (staple ? crypto.createHash('sha256').update(staple).digest('hex') : 'none') : ''}`);
     s.write(a.until ? 'hello from node\n' : `GET ${a.path || '/'} HTTP/1.0\r\n\r\n`);
   });
   s.setTimeout(15000, () => { console.log('ERROR timeout'); rc = 1; s.destroy(); });
   s.on('session', (sess) => { session = sess; });
+  s.on('OCSPResponse', (r) => { staple = r && r.length ? r : null; });
   let got = '';
   s.on('data', (d) => {
     got += d.toString();

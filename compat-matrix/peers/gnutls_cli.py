@@ -53,6 +53,9 @@ class GnuTLSPeer(Peer):
             argv += ["--pskusername", PSK_ID, "--pskkey", PSK_HEX]
         if sp.get("resume"):
             argv.append("--resume")
+        if sp.get("ocsp"):
+            # gnutls-cli always asks for a staple; -V prints it decoded ("OCSP Response Information")
+            argv.append("-V")
         if sc.mode == "early":
             ed = os.path.join(celldir, "early.txt")
             with open(ed, "w") as f:
@@ -84,4 +87,7 @@ class GnuTLSPeer(Peer):
         m = re.search(r"Certificate info:\s*\n\s*- subject `([^']*)'", o)
         if m:
             rep["peer_cn"] = m.group(1)
+        m = re.search(r"OCSP Response Information:.*?Certificate Status: (\w+)", o, re.S)
+        if m:
+            rep["ocsp"] = m.group(1)
         return rep

@@ -40,6 +40,8 @@ class JavaPeer(ProgClientPeer):
         return ["@group", _JG[g]]
 
     def finish(self, argv, sp):
+        if "--ocsp" in argv:
+            argv.insert(1, "-Djdk.tls.client.enableStatusRequestExtension=true")
         if "@group" in argv:
             i = argv.index("@group")
             g = argv[i + 1]

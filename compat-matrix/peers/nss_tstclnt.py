@@ -60,6 +60,8 @@ class NSSPeer(Peer):
             argv += ["-a", sp["sni"]]
         if sp.get("client_cert"):
             argv += ["-n", "client"]
+        if sp.get("ocsp"):
+            argv.append("-T")
         if sp.get("psk"):
             argv += ["-z", "0x%s:%s" % (PSK_HEX, PSK_ID)]
         if sp.get("resume"):
@@ -85,4 +87,7 @@ class NSSPeer(Peer):
         m = re.findall(r"^subject DN: (.*)$", o, re.M)
         if m:
             rep["peer_cn"] = m[-1].strip()
+        m = re.search(r"^Received (\d+) Cert Status items", o, re.M)
+        if m:
+            rep["ocsp"] = "received" if int(m.group(1)) > 0 else "none"
         return rep

@@ -41,6 +41,8 @@ class OpenSSLPeer(Peer):
                 base += ["-cipher", "PSK-AES128-GCM-SHA256"]
         if sp.get("mfl"):
             base += ["-maxfraglen", str(sp["mfl"])]
+        if sp.get("ocsp"):
+            base.append("-status")
         req = (GET % sp["path"]).encode()
         sess = os.path.join(celldir, "session.pem")
         if sc.mode == "echo":
@@ -78,6 +80,11 @@ class OpenSSLPeer(Peer):
             m = re.search(r"^(?:Server Temp Key|Negotiated TLS1.3 group): (\w[\w-]*)", o, re.M)
             if m:
                 rep["group"] = m.group(1)
+            m = re.search(r"^\s+Cert Status: (\w+)", o, re.M)
+            if m:
+                rep["ocsp"] = m.group(1)
+            elif "OCSP response: no response sent" in o:
+                rep["ocsp"] = "none"
             if "Early data was accepted" in o:
                 rep["early_data"] = "accepted"
             elif "Early data was rejected" in o:

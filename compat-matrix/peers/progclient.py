@@ -10,6 +10,7 @@ class ProgClientPeer(Peer):
     no_psk13 = None
     no_early = None
     no_mfl = None
+    no_ocsp = None
     no_resume_id = None
     no_group = {}          # group -> reason
     tls13_suites = None    # None: any; else the suites the stack offers
@@ -36,6 +37,8 @@ class ProgClientPeer(Peer):
             raise Unsupported(self.no_early)
         if sp.get("mfl"):
             raise Unsupported(self.no_mfl)
+        if sp.get("ocsp") and self.no_ocsp:
+            raise Unsupported(self.no_ocsp)
         if sp.get("resume") == "id" and self.no_resume_id:
             raise Unsupported(self.no_resume_id)
         g = sp.get("group")
@@ -69,6 +72,8 @@ class ProgClientPeer(Peer):
             argv += ["--psk", PSK_HEX, "--psk-id", PSK_ID]
         if sp.get("resume"):
             argv.append("--resume")
+        if sp.get("ocsp"):
+            argv.append("--ocsp")
         if sp.get("reneg"):
             argv += self.reneg_args()
         if sp["path"] != "/":

@@ -14,6 +14,7 @@ class PythonPeer(ProgClientPeer):
     no_psk = "Python 3.11 ssl has no PSK API (set_psk_client_callback arrives in 3.13)"
     no_early = "Python ssl has no TLS 1.3 early data API"
     no_mfl = "Python ssl cannot request max_fragment_length"
+    no_ocsp = "Python 3.11 ssl has no OCSP stapling API (no status_request, no access to a staple)"
     tls13_suites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
 
     def cmd(self, ctx):

@@ -21,6 +21,7 @@ class WgetPeer(Peer):
         sp = sc.spec
         for k, why in (("psk", "wget has no TLS-PSK option"), ("mfl", "wget cannot send max_fragment_length"),
                        ("alpn", "wget 1.21 has no option to offer ALPN"),
+                       ("ocsp", "wget 1.21 has no option to ask for or show an OCSP staple"),
                        ("sni", "wget takes the SNI name from the URL host and has no --resolve to "
                                "point a name at 127.0.0.1")):
             if sp.get(k):
