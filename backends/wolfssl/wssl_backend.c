@@ -44,7 +44,8 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SESSION_CONTEXT] = PTLS_SUPPORTED,
     [PTLS_CAP_ALPN] = PTLS_SUPPORTED,
     [PTLS_CAP_NPN] = WSSL_LIB " has only a stub for NPN",
-    /* TLS 1.2 (and DTLS 1.2) only: see PTLS_CAP_OCSP_STAPLE_TLS13. The
+    /* TLS 1.2 only: see PTLS_CAP_OCSP_STAPLE_TLS13 (and wssl_dtls_check_config
+     * for DTLS). The
      * library re-checks the response at every handshake and sends nothing
      * when the check fails, so wssl_ocsp.c runs the same check at startup. */
     [PTLS_CAP_OCSP_STAPLE] = PTLS_SUPPORTED,

@@ -1,7 +1,7 @@
 /*
- * OCSP stapling from -status_file: TLS 1.2 and DTLS 1.2 only (TLS 1.3
- * leaks in this library version: PTLS_CAP_OCSP_STAPLE_TLS13 in
- * wssl_backend.c says why).
+ * OCSP stapling from -status_file: TLS 1.2 only (TLS 1.3 leaks in this
+ * library version: PTLS_CAP_OCSP_STAPLE_TLS13 in wssl_backend.c says why;
+ * over DTLS clients reject the message: wssl_dtls_check_config).
  *
  * openssl s_server staples whatever bytes the file holds. wolfSSL 5.5.4
  * does not: at every handshake it decodes and checks the response

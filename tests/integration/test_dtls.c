@@ -51,6 +51,29 @@ Test(dtls, dtls10_echo_with_openssl)
                    "openssl s_client -dtls1 -cipher DEFAULT@SECLEVEL=0 -connect 127.0.0.1:%d", 0);
 }
 
+/* OCSP stapling over DTLS 1.2: the client gets the staple, or the server
+ * refuses -status_file with DTLS up front. */
+Test(dtls, ocsp_staple)
+{
+    PT_REQUIRE_CAP("dtls1.2");
+    PT_REQUIRE_CAP("ocsp-staple");
+    pt_server s;
+    if (pt_server_start(&s, 1,
+                        "-dtls1_2 " RSA_CERT " -status_file @PKI@/ocsp-good.der -CAfile @PKI@/ca.pem") != 0) {
+        char *err = pt_server_stderr(&s);
+        cr_assert_eq(s.status, 3, "exit %d: %s", s.status, err);
+        cr_assert(strstr(err, "capability error") && strstr(err, "-status_file") && strstr(err, "DTLS"), "%s",
+                  err);
+        free(err);
+        return;
+    }
+    char *out;
+    pt_run(&out, 20, s.port, "(printf 'staple\\n'; sleep 2) | " DTLS_CLIENT " -status", s.port);
+    cr_assert(strstr(out, "Cert Status: good"), "no staple over DTLS: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
 Test(dtls, gnutls_udp)
 {
     PT_REQUIRE_CAP("dtls1.2");
