@@ -17,9 +17,21 @@ static int wssl_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
     wssl_conn *c = ctx;
     long n;
 
-    (void)ssl;
     n = c->dtls ? wssl_dtls_recv(c, (unsigned char *)buf, (size_t)sz)
                 : c->io.recv(c->io.ctx, (unsigned char *)buf, (size_t)sz);
+    /* The core has the whole ClientHello at the latest when its last byte
+     * is returned here, before wolfSSL parses it: put this connection's
+     * suites in the client's order (see wssl_client_order). */
+    if (n > 0 && !c->hello_seen && c->srv->client_order) {
+        const ptls_hello_view *h = wssl_host->client_hello(c->io.ctx);
+        if (h != NULL) {
+            c->hello_seen = 1;
+            if (wssl_client_order(ssl, NULL, h) != 0) {
+                snprintf(c->last_text, sizeof c->last_text, "applying the client's cipher order failed");
+                return WOLFSSL_CBIO_ERR_GENERAL;
+            }
+        }
+    }
     if (n > 0) return (int)n;
     switch (n) {
     case PTLS_WANT_READ:

@@ -351,7 +351,13 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
         goto fail;
     /* wolfSSL defaults to the server's order; client order must be asked
      * for explicitly (it applies to TLS 1.2 and 1.3 suite selection). */
-    if (cfg->server_pref) {
+    /* wolfSSL's own client-order mode (UseClientSuites) is wrong for TLS
+     * 1.3: MatchSuite takes the client's first shared suite even when it is
+     * a TLS 1.2 one, and the handshake fails (Go lists its TLS 1.2 suites
+     * first). For TLS the library keeps server order and each connection
+     * gets its list in the client's order (wssl_client_order); DTLS has no
+     * TLS 1.3 here and uses the library's mode. */
+    if (cfg->server_pref || !cfg->dtls) {
         wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE);
     } else if (wolfSSL_CTX_UseClientSuites(ctx) != 0) { /* returns 0 on success */
         wssl_set_err(err, errlen, "client cipher order: wolfSSL_CTX_UseClientSuites failed");
@@ -399,6 +405,7 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->no_ems = cfg->no_ems;
     srv->alpn = cfg->alpn_wire != NULL;
     srv->sni = cfg->cert2.cert != NULL;
+    srv->client_order = !cfg->server_pref && !cfg->dtls;
     srv->status_file_set = cfg->status_file != NULL;
     if (cfg->psk != NULL) {
         srv->psk = malloc(cfg->psk_len ? cfg->psk_len : 1);

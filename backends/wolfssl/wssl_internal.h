@@ -33,6 +33,7 @@ typedef struct wssl_server {
     int keylog;
     int alpn;            /* cfg->alpn_wire set: ask host->alpn_select */
     int sni;             /* cfg->cert2.cert set: ask host->sni_select */
+    int client_order;    /* TLS without -serverpref: wssl_client_order per connection */
     int status_file_set; /* for the OCSP-specific error hint */
     unsigned char *ocsp; /* DER OCSP response to staple, NULL if none */
     size_t ocsp_len;
@@ -71,6 +72,7 @@ typedef struct wssl_conn {
     int handshake_done;
     int alpn_refused; /* host->alpn_select returned -1 */
     int sni_alt;      /* switched to the -cert2 context */
+    int hello_seen;   /* the core's view of the ClientHello was applied */
     /* DTLS only */
     int dtls;
     int sent_hvr;          /* a HelloVerifyRequest went out (dtls_accept) */
@@ -103,6 +105,10 @@ const char *wssl_sigalg_name(uint16_t id);
 int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
+/* s_server's default cipher choice (the client's order) on one connection,
+ * from the core's view of its ClientHello; list: the server's suites in
+ * wolfSSL's syntax, NULL for the connection's current ones. */
+int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
 
 /* wssl_callbacks.c: library hooks that reach the core's policies. */
 void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg);

@@ -159,6 +159,78 @@ int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, siz
     return 0;
 }
 
+/* The connection's current suites as "name:name:..." (wolfSSL names). */
+static int wssl_current_list(WOLFSSL *ssl, char *out, size_t outlen)
+{
+    WOLF_STACK_OF(WOLFSSL_CIPHER) *sk = wolfSSL_get_ciphers_compat(ssl);
+    int n = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0;
+    size_t used = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
+        if (name != NULL && wssl_append(out, outlen, &used, name) != 0) return -1;
+    }
+    return used > 0 ? 0 : -1;
+}
+
+/* set_cipher_list also rebuilds the signature algorithms the connection
+ * accepts (CertificateRequest) from the suite NAMES: a list of ECDHE-RSA
+ * suites drops every ECDSA algorithm and EC client certificates fail. This
+ * puts back the list wolfSSL_new gives a connection (checked against the
+ * CertificateRequest openssl s_client shows: TLS 1.2 and 1.3 with an RSA
+ * key, TLS 1.3 with an ECDSA key; with an ECDSA key wolfSSL's TLS 1.2
+ * default leaves out the RSA family, which this list keeps). */
+static int wssl_default_sigalgs(WOLFSSL *ssl)
+{
+    static const char all[] = "ECDSA+SHA512:ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1:ED25519:ED448:"
+                              "RSA-PSS+SHA512:RSA-PSS+SHA384:RSA-PSS+SHA256:"
+                              "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
+
+    return wolfSSL_set1_sigalgs_list(ssl, all) == WOLFSSL_SUCCESS ? 0 : -1;
+}
+
+/* The server's suites reordered as the client listed them, TLS 1.3 suites
+ * first: in server order (the library's mode here) wolfSSL then takes the
+ * client's favourite among the shared suites, and in a TLS 1.3 handshake
+ * one of TLS 1.3 (TLS 1.2 ones are skipped only in TLS 1.2 handshakes).
+ * Suites the client does not offer are dropped: they cannot be chosen. */
+int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
+{
+    char server[8192], out[8192];
+    size_t used = 0;
+
+    if (list != NULL)
+        snprintf(server, sizeof server, "%s", list);
+    else if (wssl_current_list(ssl, server, sizeof server) != 0)
+        return -1;
+    for (int pass13 = 1; pass13 >= 0; pass13--) {
+        for (size_t i = 0; i < h->n_ciphers; i++) {
+            uint16_t id = h->ciphers[i];
+            int is13 = (id >> 8) == 0x13;
+            if (is13 != pass13) continue;
+            /* Find the server suite with this IANA id. */
+            for (char *name = server, *end; *name; name = *end ? end + 1 : end) {
+                end = strchr(name, ':');
+                if (end == NULL) end = name + strlen(name);
+                char one[64];
+                size_t len = (size_t)(end - name);
+                if (len == 0 || len >= sizeof one) continue;
+                memcpy(one, name, len);
+                one[len] = '\0';
+                if (wssl_host->cipher_id_by_name(one) == id) {
+                    if (wssl_append(out, sizeof out, &used, one) != 0) return -1;
+                    break;
+                }
+            }
+        }
+    }
+    /* No suite in common: keep the list, the handshake fails as it should. */
+    if (used == 0) return 0;
+    if (wolfSSL_set_cipher_list(ssl, out) != WOLFSSL_SUCCESS) return -1;
+    return wssl_default_sigalgs(ssl);
+}
+
 /* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*
  * values. Only those this build has: ffdhe4096+ are not compiled in. */
 static const struct {
