@@ -447,6 +447,10 @@ static void fill_from_wire(ptls_conn *c)
     if (!c->info.group[0] && w->group && ptls_group_name(w->group))
         snprintf(c->info.group, sizeof c->info.group, "%s", ptls_group_name(w->group));
     if (c->info.resumed < 0) c->info.resumed = ptls_sh_resumed(w);
+    /* A TLS 1.3 ServerHello with pre_shared_key accepted a PSK: a ticket or
+     * an external key. OpenSSL calls both "reused"; wolfSSL only the first.
+     * The wire decides, the same way for every backend. */
+    if (w->version == 0x0304 && w->psk_ext == 1) c->info.resumed = 1;
     if (!c->info.sigalg[0] && w->sigalg && ptls_sigalg_name(w->sigalg))
         snprintf(c->info.sigalg, sizeof c->info.sigalg, "%s", ptls_sigalg_name(w->sigalg));
 }
