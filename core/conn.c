@@ -530,6 +530,10 @@ static int drive(ptls_conn *c)
                 continue;
             }
             if (n == PTLS_WANT_READ || n == PTLS_WANT_WRITE) {
+                if (c->reneg_wait && !be->renegotiation_pending(c->tls)) {
+                    ptls_mode_on_reneg_done(c, 1);
+                    continue;
+                }
                 set_interest(c, n == PTLS_WANT_READ ? EPOLLIN : EPOLLOUT);
                 return 0;
             }
@@ -585,6 +589,11 @@ void ptls_conn_timers(ptls_server *s, int64_t now)
             why = "idle timeout";
         else if (c->state == CONN_CLOSING && now - c->t_closing_ms > 5000)
             why = "close timeout";
+        if (!why && c->state == CONN_OPEN && c->reneg_wait && now > c->reneg_deadline_ms) {
+            ptls_mode_on_reneg_done(c, 0);
+            ptls_conn_kick(c); /* may destroy c: next was taken first */
+            continue;
+        }
         if (why) {
             s->stats.timeouts++;
             if (!s->o->quiet) fprintf(stderr, "polytls: %s: %s, closing\n", c->peer, why);

@@ -134,12 +134,33 @@ static void serve_www(ptls_conn *c, const ptls_http_request *req)
     const char *note = NULL;
     if (strcmp(req->target, "/reneg") == 0 || strcmp(req->target, "/renegcert") == 0) {
         int cmd = req->target[6] ? 'R' : 'r';
-        if (ptls_run_command(c, cmd, why, sizeof why) == 0)
+        if (ptls_run_command(c, cmd, why, sizeof why) == 0) {
             note = cmd == 'R' ? "Renegotiation with a client certificate request started"
                               : "Renegotiation started";
-        else
+            /* As s_server: the page goes out once the client's new
+             * handshake is done (strict clients refuse a renegotiation in
+             * the middle of a response), and shows what it brought. */
+            if (c->srv->be->renegotiation_pending) {
+                c->reneg_wait = 1;
+                c->reneg_deadline_ms = ptls_now_ms() + PTLS_RENEG_WAIT_MS;
+                c->reneg_note = note;
+                return;
+            }
+        } else {
             note = why;
+        }
     }
+    send_status_page(c, note);
+}
+
+void ptls_http_reneg_done(ptls_conn *c, int completed)
+{
+    char note[160];
+    if (completed)
+        snprintf(note, sizeof note, "%s; completed", c->reneg_note);
+    else
+        snprintf(note, sizeof note, "%s; the client did not renegotiate within %d s", c->reneg_note,
+                 PTLS_RENEG_WAIT_MS / 1000);
     send_status_page(c, note);
 }
 
@@ -259,6 +280,7 @@ void ptls_http_data(ptls_conn *c, const unsigned char *p, size_t n)
 
 void ptls_http_drained(ptls_conn *c)
 {
+    if (c->reneg_wait) return; /* the answer to GET /reneg comes first */
     if (c->file_fd >= 0) {
         unsigned char chunk[FILE_CHUNK];
         size_t want = c->file_left < (off_t)sizeof chunk ? (size_t)c->file_left : sizeof chunk;

@@ -12,6 +12,7 @@ void ptls_rev_established(ptls_conn *c);
 void ptls_rev_data(ptls_conn *c, const unsigned char *p, size_t n);
 void ptls_http_data(ptls_conn *c, const unsigned char *p, size_t n);
 void ptls_http_drained(ptls_conn *c);
+void ptls_http_reneg_done(ptls_conn *c, int completed);
 
 /* Runs a command op after checking capability, protocol version and op;
  * prints the capability error otherwise. Returns 0 if the action started. */

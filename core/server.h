@@ -49,6 +49,10 @@ struct ptls_conn {
     off_t file_left;
     int close_after_flush;
     int http_requests; /* requests served on this connection (keep-alive) */
+    /* GET /reneg: the page waits for the client's new handshake. */
+    int reneg_wait;
+    int64_t reneg_deadline_ms;
+    const char *reneg_note;
     ptls_conn_info info;
     ptls_sh_parser server_flight; /* our own cleartext handshake, read as sent */
     uint64_t bytes_in, bytes_out; /* ciphertext */
@@ -100,6 +104,9 @@ struct ptls_server {
 };
 
 int64_t ptls_now_ms(void);
+/* How long GET /reneg waits for the client's new handshake before it
+ * answers anyway (s_server waits forever). */
+#define PTLS_RENEG_WAIT_MS 10000
 int64_t ptls_now_us(void);
 
 /* Sets everything up from validated options and runs until done. Returns
@@ -119,6 +126,9 @@ void ptls_conn_abort(ptls_conn *c);  /* close at once, no close_notify */
 void ptls_mode_on_established(ptls_conn *c);
 void ptls_mode_on_data(ptls_conn *c, const unsigned char *p, size_t n);
 void ptls_mode_on_drained(ptls_conn *c);
+/* A renegotiation the mode waits for (reneg_wait) completed, or its wait
+ * timed out (completed == 0). */
+void ptls_mode_on_reneg_done(ptls_conn *c, int completed);
 void ptls_mode_on_closed(ptls_conn *c);
 
 /* Stdin commands of the echo mode (mode_echo.c). */

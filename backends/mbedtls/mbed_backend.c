@@ -168,6 +168,7 @@ static const ptls_backend mbed_backend = {
     .last_error = mbed_last_error,
     .conn_free = mbed_conn_free,
     .renegotiate = mbed_renegotiate,
+    .renegotiation_pending = mbed_renegotiation_pending,
     .key_update = NULL,          /* no TLS 1.3 */
     .request_client_cert = NULL, /* no TLS 1.3 */
     .export_keying_material = mbed_export_keying_material,

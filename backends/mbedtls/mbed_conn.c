@@ -282,6 +282,13 @@ size_t mbed_pending(void *conn)
     return mbedtls_ssl_get_bytes_avail(&c->ssl);
 }
 
+int mbed_renegotiation_pending(void *conn)
+{
+    mbed_conn *c = conn;
+    /* 1: HelloRequest to send, 2: sent, new handshake not over (mbed_reneg_check) */
+    return c->reneg != 0;
+}
+
 int mbed_renegotiate(void *conn, int request_cert)
 {
     mbed_conn *c = conn;

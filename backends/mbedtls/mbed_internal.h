@@ -157,6 +157,7 @@ int mbed_shutdown(void *conn);
 size_t mbed_pending(void *conn);
 void mbed_conn_free(void *conn);
 int mbed_renegotiate(void *conn, int request_cert);
+int mbed_renegotiation_pending(void *conn);
 
 /* mbed_dtls.c */
 int mbed_dtls_check_config(const ptls_config *cfg,

@@ -236,6 +236,7 @@ static const ptls_backend ossl_backend = {
     .last_error = ossl_last_error,
     .conn_free = ossl_conn_free,
     .renegotiate = ossl_renegotiate,
+    .renegotiation_pending = ossl_renegotiation_pending,
     .key_update = ossl_key_update,
     .request_client_cert = ossl_request_client_cert,
     .export_keying_material = ossl_export_keying_material,

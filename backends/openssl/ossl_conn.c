@@ -303,12 +303,25 @@ int ossl_renegotiate(void *conn, int request_cert)
     }
     /* No SSL_VERIFY_CLIENT_ONCE: that would suppress the request when the
      * first handshake already asked. */
-    if (request_cert) SSL_set_verify(c->ssl, ossl_peer_verify_mode(c), NULL);
+    if (request_cert) {
+        SSL_set_verify(c->ssl, ossl_peer_verify_mode(c), NULL);
+        /* A resumed (abbreviated) handshake has no CertificateRequest, and
+         * OpenSSL resumes on renegotiation by default: R would then never
+         * get the certificate it asks for. */
+        SSL_set_options(c->ssl, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    }
     if (!SSL_renegotiate(c->ssl)) {
         ossl_collect_errors(c->err, sizeof(c->err), "renegotiate");
         return PTLS_ERROR;
     }
     return ossl_kick(c, "renegotiate");
+}
+
+int ossl_renegotiation_pending(void *conn)
+{
+    ossl_conn *c = conn;
+    /* Set by SSL_renegotiate, cleared when the new handshake finishes. */
+    return SSL_renegotiate_pending(c->ssl);
 }
 
 static int ossl_refuse_dtls(ossl_conn *c, const char *what)

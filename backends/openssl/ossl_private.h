@@ -118,6 +118,7 @@ int ossl_shutdown(void *conn);
 size_t ossl_pending(void *conn);
 void ossl_conn_free(void *conn);
 int ossl_renegotiate(void *conn, int request_cert);
+int ossl_renegotiation_pending(void *conn);
 int ossl_key_update(void *conn, int request_peer_update);
 int ossl_request_client_cert(void *conn);
 int ossl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);

@@ -217,6 +217,12 @@ typedef struct ptls_backend {
      * library gives up. */
     long (*dtls_next_timeout_ms)(void *conn);
     int (*dtls_timeout)(void *conn);
+
+    /* ABI 4. 1 while a renegotiation started by renegotiate() has not
+     * completed (the client's new handshake is still to come or under
+     * way), 0 otherwise. The core's GET /reneg answers only after it, as
+     * s_server does. May be NULL (then the page goes out at once). */
+    int (*renegotiation_pending)(void *conn);
 } ptls_backend;
 
 /* The marker for a supported capability in ptls_backend.caps. */

@@ -752,7 +752,51 @@ Test(renegotiation, www_reneg_page)
     PT_START(&s, 0, "-www -tls1_2 " RSA_CERT);
     char *out;
     pt_run(&out, 20, s.port, "printf 'GET /reneg HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT " -tls1_2 -ign_eof");
-    expect_in(out, "Renegotiation started", "GET /reneg");
+    /* "completed": the page was written after the client's new handshake
+     * (as s_server does), not in the middle of it. */
+    expect_in(out, "Renegotiation started; completed", "GET /reneg");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* GET /renegcert asks for a client certificate in the new handshake, and
+ * the page shows the certificate that handshake brought. */
+Test(renegotiation, www_renegcert_shows_the_new_certificate)
+{
+    PT_REQUIRE_CAP("renegotiation");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 -CAfile @PKI@/ca.pem " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port,
+           "printf 'GET /renegcert HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT
+           " -tls1_2 -ign_eof -cert @PKI@/client.pem -key @PKI@/client.key");
+    expect_in(out, "Renegotiation with a client certificate request started; completed", "GET /renegcert");
+    expect_in(out, "Client certificate: ", "the certificate of the new handshake");
+    expect_in(out, "Client certificate verification: OK", "verified");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* A client that refuses to renegotiate: the page still comes after a
+ * bounded wait, or the library ends the connection (OpenSSL fails it on
+ * the no_renegotiation alert). The server never hangs on it. */
+Test(renegotiation, www_reneg_refused_by_the_client, .timeout = 60)
+{
+    PT_REQUIRE_CAP("renegotiation");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_2 " RSA_CERT);
+    char *out;
+    pt_run(&out, 30, s.port,
+           "(printf 'GET /reneg HTTP/1.0\\r\\n\\r\\n'; sleep 13) | " S_CLIENT
+           " -tls1_2 -no_renegotiation -ign_eof");
+    char *err = pt_server_stderr(&s);
+    cr_assert(strstr(out, "the client did not renegotiate within 10 s") || strstr(err, "[no_renegotiation]"),
+              "neither the page nor a no_renegotiation failure:\n%s\nserver: %s", out, err);
+    free(err);
+    free(out);
+    /* The server still serves. */
+    out = client(s.port, "-tls1_2");
+    expect_in(out, PAGE, "next client");
     free(out);
     pt_server_stop(&s);
 }
