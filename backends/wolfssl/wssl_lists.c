@@ -156,6 +156,10 @@ int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, siz
         wssl_set_err(err, errlen, "-cipher/-ciphersuites: wolfSSL_CTX_set_cipher_list(\"%s\") failed", list);
         return -1;
     }
+    if (wssl_restore_sigalgs(ctx, NULL) != 0) {
+        wssl_set_err(err, errlen, "-cipher/-ciphersuites: restoring the signature algorithms failed");
+        return -1;
+    }
     return 0;
 }
 
@@ -174,20 +178,23 @@ static int wssl_current_list(WOLFSSL *ssl, char *out, size_t outlen)
     return used > 0 ? 0 : -1;
 }
 
-/* set_cipher_list also rebuilds the signature algorithms the connection
- * accepts (CertificateRequest) from the suite NAMES: a list of ECDHE-RSA
- * suites drops every ECDSA algorithm and EC client certificates fail. This
- * puts back the list wolfSSL_new gives a connection (checked against the
+/* set_cipher_list (context or connection) also rebuilds the signature
+ * algorithms the server accepts (CertificateRequest) from the suite NAMES:
+ * a list of ECDHE-RSA suites drops every ECDSA algorithm, and EC client
+ * certificates then fail (certificate_required). This puts back the list a
+ * context gets without a cipher list (checked against the
  * CertificateRequest openssl s_client shows: TLS 1.2 and 1.3 with an RSA
  * key, TLS 1.3 with an ECDSA key; with an ECDSA key wolfSSL's TLS 1.2
  * default leaves out the RSA family, which this list keeps). */
-static int wssl_default_sigalgs(WOLFSSL *ssl)
-{
-    static const char all[] = "ECDSA+SHA512:ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1:ED25519:ED448:"
-                              "RSA-PSS+SHA512:RSA-PSS+SHA384:RSA-PSS+SHA256:"
-                              "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
+static const char wssl_all_sigalgs[] = "ECDSA+SHA512:ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1:ED25519:ED448:"
+                                       "RSA-PSS+SHA512:RSA-PSS+SHA384:RSA-PSS+SHA256:"
+                                       "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
 
-    return wolfSSL_set1_sigalgs_list(ssl, all) == WOLFSSL_SUCCESS ? 0 : -1;
+int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl)
+{
+    int rc = ssl != NULL ? wolfSSL_set1_sigalgs_list(ssl, wssl_all_sigalgs)
+                         : wolfSSL_CTX_set1_sigalgs_list(ctx, wssl_all_sigalgs);
+    return rc == WOLFSSL_SUCCESS ? 0 : -1;
 }
 
 /* The server's suites reordered as the client listed them, TLS 1.3 suites
@@ -228,7 +235,7 @@ int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
     /* No suite in common: keep the list, the handshake fails as it should. */
     if (used == 0) return 0;
     if (wolfSSL_set_cipher_list(ssl, out) != WOLFSSL_SUCCESS) return -1;
-    return wssl_default_sigalgs(ssl);
+    return wssl_restore_sigalgs(NULL, ssl);
 }
 
 /* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*

@@ -1003,6 +1003,27 @@ Test(extensions, no_etm_and_no_ems)
     pt_server_stop(&s);
 }
 
+/* A -cipher list of RSA suites must not narrow the signature algorithms
+ * the server accepts from clients: an EC client certificate still verifies
+ * (wolfSSL derives them from the suite names unless told otherwise). */
+Test(client_auth, ec_client_cert_with_an_rsa_only_cipher_list)
+{
+    PT_REQUIRE_CAP("client-verify");
+    PT_REQUIRE_CAP("cipher-list");
+    PT_REQUIRE_CAP("tls1.2");
+    for (int pref = 0; pref < 2; pref++) {
+        pt_server s;
+        PT_START(
+            &s, 0,
+            "-www -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 %s -Verify 1 -CAfile @PKI@/ca.pem " RSA_CERT,
+            pref ? "-serverpref" : "");
+        char *out = client(s.port, "-tls1_2 -cert @PKI@/client.pem -key @PKI@/client.key");
+        expect_in(out, "Client certificate verification: OK", pref ? "-serverpref" : "client order");
+        free(out);
+        pt_server_stop(&s);
+    }
+}
+
 Test(client_auth, no_ca_names)
 {
     PT_REQUIRE_CAP("no-ca-names");
