@@ -13,38 +13,12 @@
 #include "events.h"
 #include "group_table.h"
 #include "hello_report.h"
+#include "hello_view.h"
 #include "report.h"
 #include "server.h"
 
 /* Largest plaintext chunk handed to the backend per call: one TLS record. */
 #define PTLS_CHUNK 16384
-
-/* The view backends get through ptls_host.client_hello. */
-static void build_hello_view(ptls_conn *c, const ptls_client_hello *ch)
-{
-    ptls_hello_view *v = &c->hello_view;
-    v->ciphers = ch->ciphers;
-    v->n_ciphers = ch->n_ciphers;
-    v->groups = ch->n_groups ? ch->groups : NULL;
-    v->n_groups = ch->n_groups;
-    v->sni = ch->sni;
-    if (ch->n_alpn) {
-        size_t len = 0;
-        for (size_t i = 0; i < ch->n_alpn; i++)
-            len += 1 + ch->alpn[i].len;
-        c->hello_alpn_wire = malloc(len);
-        if (c->hello_alpn_wire) {
-            size_t off = 0;
-            for (size_t i = 0; i < ch->n_alpn; i++) {
-                c->hello_alpn_wire[off++] = (unsigned char)ch->alpn[i].len;
-                memcpy(c->hello_alpn_wire + off, ch->alpn[i].data, ch->alpn[i].len);
-                off += ch->alpn[i].len;
-            }
-            v->alpn_wire = c->hello_alpn_wire;
-            v->alpn_wire_len = len;
-        }
-    }
-}
 
 const ptls_hello_view *ptls_conn_hello_view(void *io_ctx);
 const ptls_hello_view *ptls_conn_hello_view(void *io_ctx)
@@ -58,7 +32,7 @@ static void on_client_hello(ptls_conn *c)
 {
     ptls_server_opts *o = c->srv->o;
     const ptls_client_hello *ch = ptls_ch_result(c->hello);
-    if (ch && !c->hello_view.ciphers) build_hello_view(c, ch);
+    if (ch && !c->hello_view.ciphers) ptls_hello_view_fill(&c->hello_view, ch, &c->hello_alpn_wire);
     /* DTLS: a hello still in the cookie exchange has no connection yet;
      * it is reported when (if) the connection is made. */
     if (c->dtls && c->id == 0) return;

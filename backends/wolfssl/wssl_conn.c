@@ -22,7 +22,7 @@ static int wssl_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
     /* The core has the whole ClientHello at the latest when its last byte
      * is returned here, before wolfSSL parses it: put this connection's
      * suites in the client's order (see wssl_client_order). */
-    if (n > 0 && !c->hello_seen && c->srv->client_order) {
+    if (n > 0 && !c->hello_seen && c->srv->client_order && wssl_host->client_hello != NULL) {
         const ptls_hello_view *h = wssl_host->client_hello(c->io.ctx);
         if (h != NULL) {
             c->hello_seen = 1;

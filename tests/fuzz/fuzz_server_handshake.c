@@ -14,8 +14,10 @@
  *
  * Per input: conn_new with IO callbacks that hand out the input as the
  * client's bytes in input-derived chunk sizes (sometimes WANT_READ first),
- * then PTLS_CLOSED; what the server sends is swallowed (sometimes only in
- * part, sometimes WANT_WRITE first). handshake() and then read() are driven
+ * then PTLS_CLOSED, and through the core's ClientHello inspector, whose
+ * view the host hands to the backend as the core does (so Mbed TLS's and
+ * wolfSSL's client-order code runs too); what the server sends is swallowed
+ * (sometimes only in part, sometimes WANT_WRITE first). handshake() and then read() are driven
  * until they stop making progress; get_info, last_error, a write and
  * shutdown are exercised on the way; then conn_free.
  *
@@ -32,6 +34,7 @@
 #include "backend_loader.h"
 #include "capability.h"
 #include "cipher_table.h"
+#include "hello_view.h"
 #include "host_api.h"
 #include "polytls/backend.h"
 #include "server_opts.h"
@@ -88,6 +91,9 @@ static int host_sni_select(const char *servername)
     return servername && strcmp(servername, "reject.invalid") == 0 ? PTLS_SNI_REJECT : PTLS_SNI_DEFAULT;
 }
 
+/* The connection's ClientHello view (defined with the feed below). */
+static const ptls_hello_view *host_client_hello(void *io_ctx);
+
 static const ptls_host host = {
     .log = host_log,
     .keylog = host_keylog,
@@ -95,6 +101,7 @@ static const ptls_host host = {
     .sni_select = host_sni_select,
     .cipher_iana_name = ptls_cipher_iana_name,
     .cipher_id_by_name = ptls_cipher_id_by_name,
+    .client_hello = host_client_hello,
 };
 
 /* Parse and validate like `polytls s_server ARGS` would. */
@@ -155,6 +162,12 @@ typedef struct feed {
     uint32_t rng;
     int stalled_recv, stalled_send; /* the next call returns WANT_* once */
     unsigned long sent;             /* bytes the server wrote */
+    /* The core's inspector over the bytes handed out, as in conn.c: the
+     * backend may read the view (ptls_host.client_hello) once it is done. */
+    ptls_ch_parser hello;
+    int hello_status;
+    ptls_hello_view view;
+    unsigned char *alpn_wire;
 } feed;
 
 static uint32_t next(feed *f)
@@ -181,7 +194,18 @@ static long io_recv(void *ctx, unsigned char *buf, size_t len)
     if (n > f->size - f->off) n = f->size - f->off;
     memcpy(buf, f->data + f->off, n);
     f->off += n;
+    if (f->hello_status == PTLS_CH_MORE) {
+        f->hello_status = ptls_ch_feed(&f->hello, buf, n);
+        const ptls_client_hello *ch = ptls_ch_result(&f->hello);
+        if (f->hello_status == PTLS_CH_DONE && ch) ptls_hello_view_fill(&f->view, ch, &f->alpn_wire);
+    }
     return (long)n;
+}
+
+static const ptls_hello_view *host_client_hello(void *io_ctx)
+{
+    feed *f = io_ctx;
+    return f && f->hello_status == PTLS_CH_DONE ? &f->view : NULL;
 }
 
 static long io_send(void *ctx, const unsigned char *buf, size_t len)
@@ -209,6 +233,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.rng = (f.rng ^ data[i]) * 16777619u;
     f.rng ^= (uint32_t)size;
     if (!f.rng) f.rng = 1;
+    ptls_ch_parser_init(&f.hello, 0);
+    f.hello_status = PTLS_CH_MORE;
     ptls_io io = {.ctx = &f, .recv = io_recv, .send = io_send};
 
     void *c = be->conn_new(server, &io, err, sizeof err);
@@ -258,5 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 size, f.off, f.sent, done ? "done" : "not done", err);
     if (done) (void)be->shutdown(c);
     be->conn_free(c);
+    ptls_ch_parser_free(&f.hello);
+    free(f.alpn_wire);
     return 0;
 }
