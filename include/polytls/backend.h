@@ -60,7 +60,8 @@ typedef struct ptls_io {
 } ptls_io;
 
 /* The client's first ClientHello as the core's inspector parsed it (ABI 2),
- * for backends whose library offers no hook to see it (Mbed TLS). Arrays
+ * for backends whose library offers no hook to see it in time (Mbed TLS;
+ * wolfSSL for the client's cipher order). Arrays
  * are valid for the life of the connection. */
 typedef struct ptls_hello_view {
     const uint16_t *ciphers; /* in the client's order, GREASE included */
