@@ -44,10 +44,10 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SESSION_CONTEXT] = PTLS_SUPPORTED,
     [PTLS_CAP_ALPN] = PTLS_SUPPORTED,
     [PTLS_CAP_NPN] = WSSL_LIB " has only a stub for NPN",
-    /* TLS 1.2 only: see PTLS_CAP_OCSP_STAPLE_TLS13 (and wssl_dtls_check_config
-     * for DTLS). The
-     * library re-checks the response at every handshake and sends nothing
-     * when the check fails, so wssl_ocsp.c runs the same check at startup. */
+    /* TLS 1.2 only: see PTLS_CAP_OCSP_STAPLE_TLS13, and wssl_dtls_check_config
+     * for DTLS. The library re-checks the response at every handshake and
+     * sends nothing when the check fails, so wssl_ocsp.c runs the same check
+     * at startup. */
     [PTLS_CAP_OCSP_STAPLE] = PTLS_SUPPORTED,
     [PTLS_CAP_SERVERINFO] = WSSL_LIB " has no serverinfo / custom extension API",
     [PTLS_CAP_PSK] = PTLS_SUPPORTED,
@@ -131,12 +131,8 @@ static int wssl_check_config(const ptls_config *cfg,
     char why[160];
     int n = 0, i;
 
-    if (!cfg->dtls && cfg->keylog && cfg->max_version >= PTLS_TLS1_3) {
-        refuse(arg, "-keylogfile",
-               "-keylogfile with TLS 1.3: this wolfSSL build has no secret callback; add -tls1_2 or "
-               "-max_protocol TLSv1.2");
-        n++;
-    }
+    /* -keylogfile, -psk and -status_file with TLS 1.3 are refused by the
+     * core from the *_TLS13 capabilities before this runs. */
     if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1) {
         refuse(arg, "-min_protocol", WSSL_LIB " is built without TLS 1.0");
         n++;

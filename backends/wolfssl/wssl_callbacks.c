@@ -41,9 +41,8 @@ static int wssl_sni_cb(WOLFSSL *ssl, int *alert, void *arg)
                                        ? wssl_host->client_hello(c->io.ctx)
                                        : NULL;
         if (wolfSSL_set_SSL_CTX(ssl, srv->ctx2) == NULL ||
-            (h != NULL ? wssl_client_order(ssl, srv->list2, h) != 0
-                       : wolfSSL_set_cipher_list(ssl, srv->list2) != WOLFSSL_SUCCESS ||
-                             wssl_restore_sigalgs(NULL, ssl) != 0)) {
+            (h != NULL ? wssl_client_order(ssl, srv->list2, h) : wssl_set_conn_ciphers(ssl, srv->list2)) !=
+                0) {
             *alert = internal_error;
             return fatal_return;
         }

@@ -109,9 +109,9 @@ int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
  * from the core's view of its ClientHello; list: the server's suites in
  * wolfSSL's syntax, NULL for the connection's current ones. */
 int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
-/* After a cipher list is set on ctx (ssl NULL) or ssl: the signature
- * algorithms wolfSSL derives from it are replaced by the default ones. */
-int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl);
+/* set_cipher_list on one connection, keeping the default signature
+ * algorithms (wolfSSL would derive them from the suite names). */
+int wssl_set_conn_ciphers(WOLFSSL *ssl, const char *list);
 
 /* wssl_callbacks.c: library hooks that reach the core's policies. */
 void wssl_install_callbacks(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg);

@@ -34,6 +34,8 @@ int wssl_cipher_known(const char *iana_name)
     return 0;
 }
 
+static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl);
+
 /* Appends "name:" to out; returns -1 when out is full. */
 static int wssl_append(char *out, size_t outlen, size_t *used, const char *name)
 {
@@ -163,21 +165,6 @@ int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, siz
     return 0;
 }
 
-/* The connection's current suites as "name:name:..." (wolfSSL names). */
-static int wssl_current_list(WOLFSSL *ssl, char *out, size_t outlen)
-{
-    WOLF_STACK_OF(WOLFSSL_CIPHER) *sk = wolfSSL_get_ciphers_compat(ssl);
-    int n = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0;
-    size_t used = 0;
-
-    out[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
-        if (name != NULL && wssl_append(out, outlen, &used, name) != 0) return -1;
-    }
-    return used > 0 ? 0 : -1;
-}
-
 /* set_cipher_list (context or connection) also rebuilds the signature
  * algorithms the server accepts (CertificateRequest) from the suite NAMES:
  * a list of ECDHE-RSA suites drops every ECDSA algorithm, and EC client
@@ -190,11 +177,43 @@ static const char wssl_all_sigalgs[] = "ECDSA+SHA512:ECDSA+SHA384:ECDSA+SHA256:E
                                        "RSA-PSS+SHA512:RSA-PSS+SHA384:RSA-PSS+SHA256:"
                                        "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
 
-int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl)
+static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl)
 {
     int rc = ssl != NULL ? wolfSSL_set1_sigalgs_list(ssl, wssl_all_sigalgs)
                          : wolfSSL_CTX_set1_sigalgs_list(ctx, wssl_all_sigalgs);
     return rc == WOLFSSL_SUCCESS ? 0 : -1;
+}
+
+int wssl_set_conn_ciphers(WOLFSSL *ssl, const char *list)
+{
+    if (wolfSSL_set_cipher_list(ssl, list) != WOLFSSL_SUCCESS) return -1;
+    return wssl_restore_sigalgs(NULL, ssl);
+}
+
+typedef struct wssl_suite {
+    const char *name; /* wolfSSL's name */
+    int id;           /* IANA id, -1 if the core does not know it */
+} wssl_suite;
+
+/* The server's suites with their ids: list (split in place) or, when it is
+ * NULL, the connection's current ones. Returns how many. */
+static int wssl_server_suites(WOLFSSL *ssl, char *list, wssl_suite *out, int max)
+{
+    int n = 0;
+
+    if (list != NULL) {
+        char *save = NULL;
+        for (char *name = strtok_r(list, ":", &save); name && n < max; name = strtok_r(NULL, ":", &save))
+            out[n++] = (wssl_suite){name, wssl_host->cipher_id_by_name(name)};
+        return n;
+    }
+    WOLF_STACK_OF(WOLFSSL_CIPHER) *sk = wolfSSL_get_ciphers_compat(ssl);
+    int total = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0;
+    for (int i = 0; i < total && n < max; i++) {
+        const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
+        if (name != NULL) out[n++] = (wssl_suite){name, wssl_host->cipher_id_by_name(name)};
+    }
+    return n;
 }
 
 /* The server's suites reordered as the client listed them, TLS 1.3 suites
@@ -204,38 +223,26 @@ int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl)
  * Suites the client does not offer are dropped: they cannot be chosen. */
 int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
 {
-    char server[8192], out[8192];
+    char copy[8192], out[8192];
+    wssl_suite suites[256];
     size_t used = 0;
+    int n;
 
-    if (list != NULL)
-        snprintf(server, sizeof server, "%s", list);
-    else if (wssl_current_list(ssl, server, sizeof server) != 0)
-        return -1;
+    if (list != NULL) snprintf(copy, sizeof copy, "%s", list);
+    n = wssl_server_suites(ssl, list != NULL ? copy : NULL, suites, (int)(sizeof suites / sizeof suites[0]));
     for (int pass13 = 1; pass13 >= 0; pass13--) {
         for (size_t i = 0; i < h->n_ciphers; i++) {
-            uint16_t id = h->ciphers[i];
-            int is13 = (id >> 8) == 0x13;
-            if (is13 != pass13) continue;
-            /* Find the server suite with this IANA id. */
-            for (char *name = server, *end; *name; name = *end ? end + 1 : end) {
-                end = strchr(name, ':');
-                if (end == NULL) end = name + strlen(name);
-                char one[64];
-                size_t len = (size_t)(end - name);
-                if (len == 0 || len >= sizeof one) continue;
-                memcpy(one, name, len);
-                one[len] = '\0';
-                if (wssl_host->cipher_id_by_name(one) == id) {
-                    if (wssl_append(out, sizeof out, &used, one) != 0) return -1;
-                    break;
-                }
+            if (((h->ciphers[i] >> 8) == 0x13) != pass13) continue;
+            for (int j = 0; j < n; j++) {
+                if (suites[j].id != h->ciphers[i]) continue;
+                if (wssl_append(out, sizeof out, &used, suites[j].name) != 0) return -1;
+                break;
             }
         }
     }
     /* No suite in common: keep the list, the handshake fails as it should. */
     if (used == 0) return 0;
-    if (wolfSSL_set_cipher_list(ssl, out) != WOLFSSL_SUCCESS) return -1;
-    return wssl_restore_sigalgs(NULL, ssl);
+    return wssl_set_conn_ciphers(ssl, out);
 }
 
 /* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*

@@ -32,30 +32,16 @@
     "certificate that is included in the response and issued by a CA in -CAfile/-CApath, with thisUpdate "   \
     "not in the future and nextUpdate (if present) not in the past"
 
-/* "YYYYMMDDHHMMSSZ" (GeneralizedTime, as OCSP uses) to time_t; 0 if the
- * text is not in that form. */
-static time_t wssl_generalized_time(const unsigned char *s, int len)
+/* The response's nextUpdate as time_t (0: none or unreadable), read with
+ * the library's own ASN.1 time decoder. */
+static long long wssl_next_update(const CertStatus *status)
 {
     struct tm tm;
-    int i, v[6], w[6] = {4, 2, 2, 2, 2, 2}, pos = 0;
 
-    if (len < 15 || s[14] != 'Z') return 0;
-    for (i = 0; i < 6; i++) {
-        int n = 0;
-        for (int k = 0; k < w[i]; k++, pos++) {
-            if (s[pos] < '0' || s[pos] > '9') return 0;
-            n = n * 10 + (s[pos] - '0');
-        }
-        v[i] = n;
-    }
+    if (status->nextDateParsed.length <= 0) return 0;
     memset(&tm, 0, sizeof tm);
-    tm.tm_year = v[0] - 1900;
-    tm.tm_mon = v[1] - 1;
-    tm.tm_mday = v[2];
-    tm.tm_hour = v[3];
-    tm.tm_min = v[4];
-    tm.tm_sec = v[5];
-    return timegm(&tm);
+    if (wolfSSL_ASN1_TIME_to_tm(&status->nextDateParsed, &tm) != WOLFSSL_SUCCESS) return 0;
+    return (long long)timegm(&tm);
 }
 
 /* wolfSSL builds the OCSP request for the staple from the server
@@ -148,9 +134,7 @@ static int wssl_ocsp_check_response(WOLFSSL_CTX *ctx, wssl_server *srv, const pt
         return -1;
     }
     if (wssl_ocsp_check_serial(kp, cert, len, &status, file, err, errlen) != 0) return -1;
-    if (status.nextDateParsed.length > 0)
-        srv->ocsp_next_update =
-            wssl_generalized_time(status.nextDateParsed.data, status.nextDateParsed.length);
+    srv->ocsp_next_update = wssl_next_update(&status);
     return 0;
 }
 
