@@ -429,6 +429,22 @@ static void fill_from_wire(ptls_conn *c)
         snprintf(c->info.sigalg, sizeof c->info.sigalg, "%s", ptls_sigalg_name(w->sigalg));
 }
 
+/* After a renegotiation: what the new handshake brought (a client
+ * certificate for GET /renegcert) replaces the first one's peer. */
+static void refresh_peer(ptls_conn *c)
+{
+    ptls_conn_info fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.resumed = -1;
+    c->srv->be->get_info(c->tls, &fresh);
+    c->info.peer_cert = fresh.peer_cert;
+    memcpy(c->info.peer_subject, fresh.peer_subject, sizeof c->info.peer_subject);
+    memcpy(c->info.peer_der, fresh.peer_der, sizeof c->info.peer_der);
+    c->info.peer_der_len = fresh.peer_der_len;
+    c->info.verify_ok = fresh.verify_ok;
+    memcpy(c->info.verify_text, fresh.verify_text, sizeof c->info.verify_text);
+}
+
 /* Runs the connection as far as it can go without blocking. Returns 0 if the
  * connection still exists, -1 if it was destroyed. Queued output is always
  * flushed before more input is read, so a client that never reads stops
@@ -505,6 +521,7 @@ static int drive(ptls_conn *c)
             }
             if (n == PTLS_WANT_READ || n == PTLS_WANT_WRITE) {
                 if (c->reneg_wait && !be->renegotiation_pending(c->tls)) {
+                    refresh_peer(c);
                     ptls_mode_on_reneg_done(c, 1);
                     continue;
                 }
