@@ -21,11 +21,50 @@ const char *ptls_backend_name(int i)
     return i >= 0 && i < ptls_backend_count() ? built[i] : NULL;
 }
 
-int ptls_backend_known(const char *name)
+/* Whether "3.5" names "3.5.7": every dot-separated component of want equals
+ * the corresponding component of have. */
+static int version_prefix(const char *want, const char *have)
+{
+    size_t n = strlen(want);
+    return strncmp(want, have, n) == 0 && (have[n] == '\0' || have[n] == '.');
+}
+
+static void list_built(char *err, size_t errlen, size_t n)
+{
+    for (int i = 0; i < ptls_backend_count() && n < errlen; i++)
+        n += (size_t)snprintf(err + n, errlen - n, " %s", built[i]);
+}
+
+/* -backend NAME: a family ("openssl": the system library's module), an exact
+ * flavour ("openssl@3.5.7") or a flavour by version prefix ("openssl@3.5",
+ * "openssl@3"), which must name exactly one built flavour. */
+const char *ptls_backend_resolve(const char *name, char *err, size_t errlen)
 {
     for (int i = 0; i < ptls_backend_count(); i++)
-        if (strcmp(built[i], name) == 0) return 1;
-    return 0;
+        if (strcmp(built[i], name) == 0) return built[i];
+    const char *at = strchr(name, '@');
+    const char *found = NULL;
+    int matches = 0;
+    if (at && at[1]) {
+        size_t flen = (size_t)(at - name) + 1; /* "openssl@" */
+        for (int i = 0; i < ptls_backend_count(); i++)
+            if (strncmp(built[i], name, flen) == 0 && version_prefix(at + 1, built[i] + flen)) {
+                found = built[i];
+                matches++;
+            }
+    }
+    if (matches == 1) return found;
+    size_t n = (size_t)snprintf(err, errlen, matches ? "backend \"%s\" is ambiguous; this build has:"
+                                                     : "unknown backend \"%s\"; this build has:",
+                                name);
+    list_built(err, errlen, n);
+    return NULL;
+}
+
+int ptls_backend_known(const char *name)
+{
+    char err[16];
+    return ptls_backend_resolve(name, err, sizeof err) != NULL;
 }
 
 const char *ptls_default_backend(void)
@@ -57,12 +96,8 @@ void ptls_module_dir(char *buf, size_t len)
 
 const ptls_backend *ptls_backend_load(const char *name, char *err, size_t errlen)
 {
-    if (!ptls_backend_known(name)) {
-        size_t n = (size_t)snprintf(err, errlen, "unknown backend \"%s\"; this build has:", name);
-        for (int i = 0; i < ptls_backend_count() && n < errlen; i++)
-            n += (size_t)snprintf(err + n, errlen - n, " %s", built[i]);
-        return NULL;
-    }
+    name = ptls_backend_resolve(name, err, errlen);
+    if (!name) return NULL;
     char dir[PATH_MAX], path[PATH_MAX + 64];
     ptls_module_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/polytls-%s.so", dir, name);

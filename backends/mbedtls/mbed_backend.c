@@ -148,7 +148,7 @@ static void mbed_global_cleanup(void)
 
 static const ptls_backend mbed_backend = {
     .abi = PTLS_BACKEND_ABI,
-    .name = "mbedtls",
+    .name = PTLS_BACKEND_NAME,
     .prefix = "mbed",
     .cap_count = PTLS_CAP__COUNT,
     .caps = mbed_caps,

@@ -216,7 +216,7 @@ static int ossl_check_config(const ptls_config *cfg, ossl_refuse_fn refuse, void
 
 static const ptls_backend ossl_backend = {
     .abi = PTLS_BACKEND_ABI,
-    .name = "openssl",
+    .name = PTLS_BACKEND_NAME,
     .prefix = "ossl",
     .cap_count = PTLS_CAP__COUNT,
     .caps = ossl_caps,

@@ -220,7 +220,7 @@ static int wssl_check_config(const ptls_config *cfg,
 
 static const ptls_backend wssl_backend = {
     .abi = PTLS_BACKEND_ABI,
-    .name = "wolfssl",
+    .name = PTLS_BACKEND_NAME,
     .prefix = "wssl",
     .cap_count = PTLS_CAP__COUNT,
     .caps = wssl_caps,
