@@ -6,6 +6,7 @@
 #   flavour.sh fetch FAMILY VERSION     fetch + verify only; prints the tarball's path
 #   flavour.sh versions FAMILY          versions of FAMILY's source the Debian archive has now
 #   flavour.sh list                     every pinned flavour (FAMILY@VERSION)
+#   flavour.sh archive                  the Debian archive and security URIs this machine's apt uses
 #
 # Sources: $POLYTLS_FLAVOUR_SOURCES (a directory of already-downloaded
 # tarballs) is tried first, then the Debian archive that this machine's apt
@@ -248,7 +249,10 @@ prepare_cmd() {
     done
     { "$cc" --version | head -1; echo "pin: $pin"; } >"$prefix/.build-info"
     touch "$prefix/.complete"
-    say "built $family@$version in $(($(date +%s) - start)) s"
+    # CPU time of the build (children's user and system time, from the
+    # shell's `times`): what a cold CI machine pays, whatever the load.
+    cpu=$(times | tail -1 | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t }')
+    say "built $family@$version in $(($(date +%s) - start)) s wall, ${cpu} s CPU"
     # Older builds of the same flavour (other flags or compiler) are dropped.
     for old in "$cache/$family-$version"-*; do
         [ "$old" = "$prefix" ] || [ ! -d "$old" ] || rm -rf "$old"
@@ -261,5 +265,6 @@ prepare) [ $# -eq 3 ] || die "usage: flavour.sh prepare FAMILY VERSION"; prepare
 fetch) [ $# -eq 3 ] || die "usage: flavour.sh fetch FAMILY VERSION"; fetch_cmd "$2" "$3" ;;
 versions) [ $# -eq 2 ] || die "usage: flavour.sh versions FAMILY"; versions_cmd "$2" ;;
 list) list_pins ;;
+archive) archive_uris ;;
 *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
