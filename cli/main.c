@@ -5,14 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend_loader.h"
+#include "module/backend_loader.h"
 #include "backends_cmd.h"
 #include "docs_cmd.h"
 #include "build_config.h"
-#include "capability.h"
-#include "host_api.h"
-#include "server.h"
-#include "server_opts.h"
+#include "options/capability.h"
+#include "module/host_api.h"
+#include "loop/server.h"
+#include "options/server_opts.h"
 
 static void usage(FILE *out)
 {

@@ -1,5 +1,5 @@
 /* libFuzzer target for the HTTP request parser and the request-target to
- * path mapping (core/http_request.c), as -www, -WWW and -HTTP use them.
+ * path mapping (core/modes/http_request.c), as -www, -WWW and -HTTP use them.
  *
  * The input is what a client sends after the handshake. It is parsed as a
  * whole (the buffer is exactly the input, so ASan sees any over-read), then
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_request.h"
+#include "modes/http_request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

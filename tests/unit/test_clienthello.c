@@ -1,4 +1,4 @@
-/* The ClientHello inspector (core/clienthello.c): crafted hellos built with a
+/* The ClientHello inspector (core/wire/clienthello.c): crafted hellos built with a
  * small byte builder, hostile variants, DTLS fragments, and real first
  * flights captured once from peers on a Debian bookworm machine
  * (tests/data/clienthello/<peer>.bin: openssl s_client 3.0, gnutls-cli,
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clienthello.h"
+#include "wire/clienthello.h"
 #include "md5.h"
 
 /* ---- byte builder ------------------------------------------------------- */

@@ -3,8 +3,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "host_api.h"
-#include "pem.h"
+#include "module/host_api.h"
+#include "options/pem.h"
 #include "sha256.h"
 
 Test(alpn, server_preference_and_no_overlap)

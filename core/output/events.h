@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "server.h"
+#include "loop/server.h"
 
 int ptls_events_open(const char *path, char *err, size_t errlen); /* "-" = stdout */
 int ptls_events_enabled(void);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buffer.h"
+#include "base/buffer.h"
 
 typedef struct ptls_json {
     ptls_buf b;

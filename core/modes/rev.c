@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "modes.h"
-#include "report.h"
+#include "output/report.h"
 
 void ptls_rev_established(ptls_conn *c)
 {

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cipher_table.h"
-#include "server.h"
+#include "wire/cipher_table.h"
+#include "loop/server.h"
 
 const ptls_hello_view *ptls_conn_hello_view(void *io_ctx); /* conn.c */
 

@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend_loader.h"
+#include "module/backend_loader.h"
 #include "build_config.h"
-#include "events.h"
-#include "hello_report.h"
+#include "output/events.h"
+#include "output/hello_report.h"
 #include "http_request.h"
 #include "modes.h"
-#include "report.h"
+#include "output/report.h"
 
 #define FILE_CHUNK 65536
 

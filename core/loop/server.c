@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "credentials.h"
-#include "events.h"
-#include "host_api.h"
+#include "options/credentials.h"
+#include "output/events.h"
+#include "module/host_api.h"
 
 /* epoll tags for the non-connection descriptors (pointers are never this small). */
 #define TAG_LISTEN0 1

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "server.h"
+#include "loop/server.h"
 
 void ptls_echo_data(ptls_conn *c, const unsigned char *p, size_t n);
 void ptls_rev_established(ptls_conn *c);

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "cipher_table.h"
-#include "error_names.h"
+#include "wire/cipher_table.h"
+#include "wire/error_names.h"
 #include "hello_report.h"
 #include "json_writer.h"
-#include "pem.h"
+#include "options/pem.h"
 #include "report.h"
 
 static FILE *events_out;

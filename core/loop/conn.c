@@ -10,11 +10,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "events.h"
-#include "group_table.h"
-#include "hello_report.h"
-#include "hello_view.h"
-#include "report.h"
+#include "output/events.h"
+#include "wire/group_table.h"
+#include "output/hello_report.h"
+#include "wire/hello_view.h"
+#include "output/report.h"
 #include "server.h"
 
 /* Largest plaintext chunk handed to the backend per call: one TLS record. */

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cipher_table.h"
-#include "group_table.h"
+#include "wire/cipher_table.h"
+#include "wire/group_table.h"
 #include "options.h"
 #include "server_opts.h"
 

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "cipher_table.h"
-#include "wire_trace.h"
+#include "wire/cipher_table.h"
+#include "wire/wire_trace.h"
 
 static void cipher_spelling(uint16_t id, char *buf, size_t len)
 {

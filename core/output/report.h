@@ -3,8 +3,8 @@
 #ifndef PTLS_REPORT_H
 #define PTLS_REPORT_H
 
-#include "buffer.h"
-#include "server.h"
+#include "base/buffer.h"
+#include "loop/server.h"
 
 const char *ptls_version_name(int version); /* 0x0304 -> "TLSv1.3" */
 /* Print the connection summary after a handshake (stdout, or stderr for

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "capability.h"
+#include "options/capability.h"
 #include "modes.h"
-#include "report.h"
+#include "output/report.h"
 
 void ptls_echo_data(ptls_conn *c, const unsigned char *p, size_t n)
 {

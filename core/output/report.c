@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cipher_table.h"
-#include "pem.h"
+#include "wire/cipher_table.h"
+#include "options/pem.h"
 
 const char *ptls_version_name(int v)
 {

@@ -6,10 +6,10 @@
 
 #include <stdio.h>
 
-#include "buffer.h"
-#include "clienthello.h"
+#include "base/buffer.h"
+#include "wire/clienthello.h"
 #include "json_writer.h"
-#include "server.h"
+#include "loop/server.h"
 
 /* "ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256:0x1234" (s_server's
  * spelling: OpenSSL names where known, 0xXXXX otherwise). */

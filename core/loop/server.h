@@ -6,12 +6,12 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "buffer.h"
+#include "base/buffer.h"
 #include "polytls/backend.h"
-#include "server_opts.h"
-#include "clienthello.h"
-#include "serverhello.h"
-#include "wire_trace.h"
+#include "options/server_opts.h"
+#include "wire/clienthello.h"
+#include "wire/serverhello.h"
+#include "wire/wire_trace.h"
 
 enum ptls_conn_state { CONN_HANDSHAKE, CONN_OPEN, CONN_CLOSING };
 
