@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
-  libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev \
+  libssl-dev libmbedtls-dev libwolfssl-dev libcriterion-dev libmd-dev \
   openssl curl gnutls-bin libnss3-tools python3 \
   dpkg-dev groff-base man-db python3-jsonschema tshark valgrind \
   clang libclang-rt-14-dev \

@@ -1,9 +1,9 @@
 #include "pem.h"
 
+#include <stdint.h>
+#include <sha2.h> /* libmd */
 #include <stdlib.h>
 #include <string.h>
-
-#include "sha256.h"
 
 static int b64val(int c)
 {
@@ -82,8 +82,11 @@ void ptls_pem_write_cert(FILE *out, const unsigned char *der, size_t len)
 
 void ptls_fingerprint(const unsigned char *der, size_t len, char *out, size_t outlen)
 {
-    unsigned char md[32];
-    ptls_sha256(der, len, md);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA2_CTX ctx;
+    SHA256Init(&ctx);
+    SHA256Update(&ctx, der, len);
+    SHA256Final(md, &ctx);
     size_t n = 0;
     out[0] = 0;
     for (int i = 0; i < 32 && n + 3 < outlen; i++)

@@ -5,6 +5,8 @@
  * check) and the decoded lists (sized by elements actually present). */
 #include "clienthello.h"
 
+#include <md5.h> /* libmd */
+#include <sha2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,6 @@
 
 #include "cipher_table.h"
 #include "group_table.h"
-#include "md5.h"
-#include "sha256.h"
 
 #define TLS_RECORD_HDR 5
 #define DTLS_RECORD_HDR 13
@@ -407,8 +407,11 @@ static size_t filtered(const uint16_t *v, size_t n, uint16_t *out, int skip1, in
 
 static void hash12(const char *s, size_t len, char out[13])
 {
-    unsigned char d[32];
-    ptls_sha256(s, len, d);
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA2_CTX ctx;
+    SHA256Init(&ctx);
+    SHA256Update(&ctx, (const uint8_t *)s, len);
+    SHA256Final(d, &ctx);
     for (int i = 0; i < 6; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
@@ -498,8 +501,11 @@ static const char *fingerprints(ptls_ch_parser *p)
         sb_printf(&b, "%u", ch->ec_point_formats[i]);
     }
     ch->ja3 = ja3;
-    unsigned char md[16];
-    ptls_md5(ja3, b.len, md);
+    unsigned char md[MD5_DIGEST_LENGTH];
+    MD5_CTX md5ctx;
+    MD5Init(&md5ctx);
+    MD5Update(&md5ctx, (const uint8_t *)ja3, b.len);
+    MD5Final(md, &md5ctx);
     for (int i = 0; i < 16; i++) {
         ch->ja3_md5[2 * i] = hexd[md[i] >> 4];
         ch->ja3_md5[2 * i + 1] = hexd[md[i] & 15];

@@ -8,8 +8,8 @@
  *
  * Build by hand (not part of the CMake build):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
- *     tests/fuzz/fuzz_clienthello.c core/wire/clienthello.c core/md5.c core/sha256.c \
- *     core/wire/cipher_table.c core/wire/group_table.c -o /tmp/fuzz_clienthello
+ *     tests/fuzz/fuzz_clienthello.c core/wire/clienthello.c \
+ *     core/wire/cipher_table.c core/wire/group_table.c -lmd -o /tmp/fuzz_clienthello
  *   /tmp/fuzz_clienthello -max_total_time=60 -max_len=70000 CORPUS_DIR tests/data/clienthello
  */
 #include <stdint.h>
