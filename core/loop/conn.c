@@ -1,6 +1,8 @@
 /* One TLS connection: the core-owned transport the backend reads and writes
  * ciphertext through, and the state machine that drives handshake, data and
  * close_notify without ever blocking the event loop. */
+#include "conn.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,16 +13,15 @@
 #include <unistd.h>
 
 #include "output/events.h"
-#include "wire/group_table.h"
 #include "output/hello_report.h"
-#include "wire/hello_view.h"
 #include "output/report.h"
-#include "server.h"
+#include "wire/error_names.h"
+#include "wire/group_table.h"
+#include "wire/hello_view.h"
 
 /* Largest plaintext chunk handed to the backend per call: one TLS record. */
 #define PTLS_CHUNK 16384
 
-const ptls_hello_view *ptls_conn_hello_view(void *io_ctx);
 const ptls_hello_view *ptls_conn_hello_view(void *io_ctx)
 {
     ptls_conn *c = io_ctx;
@@ -42,7 +43,7 @@ static void on_client_hello(ptls_conn *c)
     }
     if (!ch && !o->quiet && c->hello_status == PTLS_CH_NOT_TLS)
         fprintf(stderr, "polytls: %s: not a TLS client (%s)\n", c->peer, ptls_ch_reason(c->hello));
-    ptls_event_client_hello(c);
+    ptls_event_client_hello(c->id, c->hello, c->hello_status);
 }
 
 /* Everything the client sends passes here: the inspector, -msg, -debug. */
@@ -151,9 +152,6 @@ static long io_send_dgram(void *ctx, const unsigned char *buf, size_t len)
     }
 }
 
-/* Queue a datagram for a DTLS connection (bounded: a flood from one peer
- * cannot grow the queue without limit). */
-int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n);
 int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n)
 {
     if (c->inbox_len >= 64) return -1;
@@ -188,11 +186,6 @@ static void conn_link(ptls_server *s, ptls_conn *c)
     s->current = c;
 }
 
-/* DTLS: a datagram from a peer with no connection. The backend does the
- * stateless cookie exchange; only a ClientHello with a valid cookie makes
- * a connection (a spoofed source address never gets one). */
-ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen,
-                                 const char *peer, const unsigned char *dgram, size_t len);
 ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen,
                                  const char *peer, const unsigned char *dgram, size_t len)
 {
@@ -243,13 +236,12 @@ ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, so
     c->t_accept_ms = c->t_last_ms = ptls_now_ms();
     c->t_accept_us = ptls_now_us();
     s->stats.accepts++;
-    ptls_event_accepted(c);
+    ptls_event_accepted(c->id, c->peer, s->o->workers > 1);
     if (c->hello_status != PTLS_CH_MORE) on_client_hello(c);
     conn_link(s, c);
     return c;
 }
 
-ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
 ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
 {
     ptls_conn *c = calloc(1, sizeof *c);
@@ -275,16 +267,70 @@ ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer)
         return NULL;
     }
     c->events = EPOLLIN;
-    ptls_event_accepted(c);
+    ptls_event_accepted(c->id, c->peer, s->o->workers > 1);
     conn_link(s, c);
     return c;
+}
+
+/* Alerts seen on the wire, each direction's last one reported once, ahead
+ * of the event that follows them (handshake_done, error, closed). */
+static void report_alerts(ptls_conn *c)
+{
+    for (int dir = 0; dir < 2; dir++) {
+        const ptls_wire_dir *w = &c->wire[dir];
+        if (w->last_alert < 0 || c->alert_reported[dir]) continue;
+        c->alert_reported[dir] = 1;
+        ptls_event_alert(c->id, dir == PTLS_WIRE_OUT, w->last_alert_level, w->last_alert);
+    }
+}
+
+/* The canonical name of a connection's failure (the text output and the
+ * error event): backend code table, then alerts seen on the wire, then
+ * what the core observed. */
+static const char *conn_error_name(ptls_conn *c, const char *observed)
+{
+    const ptls_backend *be = c->srv->be;
+    if (observed && strcmp(observed, "handshake_timeout") == 0) return observed;
+    if (c->hello_status == PTLS_CH_NOT_TLS) return "not_tls";
+    const char *from_code = NULL, *sent = NULL, *received = NULL;
+    if (c->tls && be->last_error_code) from_code = ptls_error_name(be->name, be->last_error_code(c->tls));
+    if (c->wire[PTLS_WIRE_OUT].last_alert > 0) sent = ptls_alert_name(c->wire[PTLS_WIRE_OUT].last_alert);
+    if (c->wire[PTLS_WIRE_IN].last_alert > 0) received = ptls_alert_name(c->wire[PTLS_WIRE_IN].last_alert);
+    /* The library's code is the most specific (no_shared_cipher rather than
+     * handshake_failure), except where it only says "the certificate did
+     * not verify": then the alert we sent says why (unknown_ca, ...). */
+    if (from_code && sent && strcmp(from_code, "bad_certificate") == 0) return sent;
+    if (from_code) return from_code;
+    if (sent) return sent;
+    if (received) return received;
+    if (c->hello_status == PTLS_CH_MALFORMED) return "decode_error";
+    if (observed) return observed;
+    if (c->peer_eof) return "peer_closed";
+    return "internal_error";
+}
+
+/* The error event: stage is "handshake", "read" or "write". */
+static void report_error(ptls_conn *c, const char *stage, const char *canonical, const char *text)
+{
+    const ptls_backend *be = c->srv->be;
+    report_alerts(c);
+    long code = c->tls && be->last_error_code ? be->last_error_code(c->tls) : 0;
+    ptls_event_error(c->id, stage, canonical, code, text);
+}
+
+/* The renegotiation c->reneg_wait waited for is done (or timed out). */
+static void reneg_done(ptls_conn *c, int completed)
+{
+    c->reneg_wait = 0;
+    if (c->srv->mode->on_reneg_done) c->srv->mode->on_reneg_done(c, completed);
 }
 
 static void conn_destroy(ptls_conn *c)
 {
     ptls_server *s = c->srv;
-    ptls_mode_on_closed(c);
-    ptls_event_closed(c, c->close_reason);
+    if (s->mode->on_closed) s->mode->on_closed(c);
+    report_alerts(c);
+    ptls_event_closed(c->id, c->close_reason, c->bytes_in, c->bytes_out, ptls_now_us() - c->t_accept_us);
     if (c->hello) {
         ptls_ch_parser_free(c->hello);
         free(c->hello);
@@ -321,7 +367,6 @@ static void conn_destroy(ptls_conn *c)
     s->graveyard = c;
 }
 
-void ptls_conn_reap(ptls_server *s);
 void ptls_conn_reap(ptls_server *s)
 {
     while (s->graveyard) {
@@ -374,13 +419,13 @@ static void report_failure(ptls_conn *c, const char *when, long r)
 {
     char text[512] = "";
     if (c->tls) c->srv->be->last_error(c->tls, text, sizeof text);
-    const char *canonical = ptls_conn_error_name(c, r == PTLS_CLOSED ? "peer_closed" : NULL);
+    const char *canonical = conn_error_name(c, r == PTLS_CLOSED ? "peer_closed" : NULL);
     if (!c->srv->o->quiet)
         fprintf(stderr, "polytls: %s %s failed [%s]: %s\n", c->peer, when, canonical,
                 text[0]            ? text
                 : r == PTLS_CLOSED ? "peer closed the connection"
                                    : "error");
-    ptls_event_error(c, when, canonical, text);
+    report_error(c, when, canonical, text);
     c->close_reason = "error";
 }
 
@@ -494,9 +539,10 @@ static int drive(ptls_conn *c)
             fill_from_wire(c);
             s->stats.handshakes++;
             if (c->info.resumed == 1) s->stats.resumed++;
-            ptls_report_established(c);
-            ptls_event_handshake_done(c);
-            ptls_mode_on_established(c);
+            ptls_report_established(s->o, be, c->tls, &c->info);
+            report_alerts(c);
+            ptls_event_handshake_done(c->id, &c->info, ptls_now_us() - c->t_accept_us);
+            if (s->mode->on_established) s->mode->on_established(c);
             continue;
         }
         if (c->state == CONN_OPEN) {
@@ -506,7 +552,7 @@ static int drive(ptls_conn *c)
                 return -1;
             }
             if (f == 0) return 0;
-            ptls_mode_on_drained(c);
+            if (s->mode->on_drained) s->mode->on_drained(c);
             if (ptls_buf_size(&c->out) > 0) continue;
             if (c->close_after_flush) {
                 c->state = CONN_CLOSING;
@@ -516,13 +562,13 @@ static int drive(ptls_conn *c)
             long n = be->read(c->tls, buf, sizeof buf);
             if (n > 0) {
                 c->t_last_ms = ptls_now_ms();
-                ptls_mode_on_data(c, buf, (size_t)n);
+                if (s->mode->on_data) s->mode->on_data(c, buf, (size_t)n);
                 continue;
             }
             if (n == PTLS_WANT_READ || n == PTLS_WANT_WRITE) {
                 if (c->reneg_wait && !be->renegotiation_pending(c->tls)) {
                     refresh_peer(c);
-                    ptls_mode_on_reneg_done(c, 1);
+                    reneg_done(c, 1);
                     continue;
                 }
                 set_interest(c, n == PTLS_WANT_READ ? EPOLLIN : EPOLLOUT);
@@ -557,16 +603,12 @@ void ptls_conn_kick(ptls_conn *c)
     if (!c->dead) drive(c);
 }
 
-/* Called by the loop for an epoll event on this connection. */
-void ptls_conn_event(ptls_conn *c, uint32_t ev);
 void ptls_conn_event(ptls_conn *c, uint32_t ev)
 {
     (void)ev; /* errors surface through recv/send in the backend */
     if (!c->dead) drive(c);
 }
 
-/* Called once a second: enforce handshake and idle timeouts. */
-void ptls_conn_timers(ptls_server *s, int64_t now);
 void ptls_conn_timers(ptls_server *s, int64_t now)
 {
     ptls_conn *next;
@@ -581,14 +623,14 @@ void ptls_conn_timers(ptls_server *s, int64_t now)
         else if (c->state == CONN_CLOSING && now - c->t_closing_ms > 5000)
             why = "close timeout";
         if (!why && c->state == CONN_OPEN && c->reneg_wait && now > c->reneg_deadline_ms) {
-            ptls_mode_on_reneg_done(c, 0);
+            reneg_done(c, 0);
             ptls_conn_kick(c); /* may destroy c: next was taken first */
             continue;
         }
         if (why) {
             s->stats.timeouts++;
             if (!s->o->quiet) fprintf(stderr, "polytls: %s: %s, closing\n", c->peer, why);
-            if (c->state == CONN_HANDSHAKE) ptls_event_error(c, "handshake", "handshake_timeout", why);
+            if (c->state == CONN_HANDSHAKE) report_error(c, "handshake", "handshake_timeout", why);
             c->close_reason = c->state == CONN_HANDSHAKE ? "handshake_timeout"
                               : c->state == CONN_OPEN    ? "idle_timeout"
                                                          : "close_timeout";
@@ -597,9 +639,6 @@ void ptls_conn_timers(ptls_server *s, int64_t now)
     }
 }
 
-/* DTLS retransmission timers: the soonest one, for the loop's epoll
- * timeout (ms, capped at cap), and firing the expired ones. */
-int ptls_conn_dtls_next_timeout(ptls_server *s, int cap);
 int ptls_conn_dtls_next_timeout(ptls_server *s, int cap)
 {
     int best = cap;
@@ -612,7 +651,6 @@ int ptls_conn_dtls_next_timeout(ptls_server *s, int cap)
     return best;
 }
 
-void ptls_conn_dtls_timers(ptls_server *s);
 void ptls_conn_dtls_timers(ptls_server *s)
 {
     if (!s->be->dtls_next_timeout_ms || !s->be->dtls_timeout) return;
@@ -626,7 +664,7 @@ void ptls_conn_dtls_timers(ptls_server *s)
             if (!s->o->quiet)
                 fprintf(stderr, "polytls: %s: DTLS retransmissions exhausted, closing\n", c->peer);
             if (c->state == CONN_HANDSHAKE)
-                ptls_event_error(c, "handshake", "handshake_timeout", "retransmissions");
+                report_error(c, "handshake", "handshake_timeout", "retransmissions");
             c->close_reason = "handshake_timeout";
             conn_destroy(c);
             continue;

@@ -24,25 +24,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conn.h"
+#include "module/host_api.h"
 #include "options/credentials.h"
 #include "output/events.h"
-#include "module/host_api.h"
 
 /* epoll tags for the non-connection descriptors (pointers are never this small). */
 #define TAG_LISTEN0 1
 #define TAG_LISTEN1 2
 #define TAG_STDIN 3
 #define TAG_UDP 4
-
-ptls_conn *ptls_conn_new(ptls_server *s, int fd, const char *peer);
-void ptls_conn_event(ptls_conn *c, uint32_t ev);
-void ptls_conn_timers(ptls_server *s, int64_t now);
-void ptls_conn_reap(ptls_server *s);
-ptls_conn *ptls_conn_dtls_accept(ptls_server *s, const struct sockaddr *addr, socklen_t alen, const char *peer,
-                                 const unsigned char *dgram, size_t len);
-int ptls_conn_push_dgram(ptls_conn *c, const unsigned char *p, size_t n);
-int ptls_conn_dtls_next_timeout(ptls_server *s, int cap);
-void ptls_conn_dtls_timers(ptls_server *s);
 
 static volatile sig_atomic_t got_signal;
 
@@ -101,7 +92,7 @@ static int listen_unix(ptls_server *s, char *err, size_t errlen)
     }
     s->listen_fd[s->n_listen++] = fd;
     printf("ACCEPT %s\n", s->o->unix_path);
-    ptls_event_listening(s, s->o->unix_path);
+    ptls_event_listening(s->o->unix_path, s->be->name, s->be->library_version());
     return 0;
 }
 
@@ -168,7 +159,7 @@ static int listen_tcp(ptls_server *s, char *err, size_t errlen)
     getsockname(fd, (struct sockaddr *)&ss, &sl);
     format_sockaddr((struct sockaddr *)&ss, where, sizeof where);
     printf("ACCEPT %s\n", where);
-    ptls_event_listening(s, where);
+    ptls_event_listening(where, s->be->name, s->be->library_version());
     return 0;
 }
 
@@ -216,7 +207,7 @@ static void accept_all(ptls_server *s, int lfd)
             s->stats.rejected++;
             if (!s->o->quiet)
                 fprintf(stderr, "polytls: %s: -max_conns %d reached, closing\n", peer, s->o->max_conns);
-            ptls_event_limit(NULL, peer, "max_conns", s->o->max_conns);
+            ptls_event_limit(0, peer, "max_conns", s->o->max_conns);
             close(fd);
         } else {
             if (ss.ss_family != AF_UNIX) {
@@ -253,7 +244,7 @@ static void read_udp(ptls_server *s)
         format_sockaddr((struct sockaddr *)&ss, peer, sizeof peer);
         if (s->n_conns >= s->o->max_conns) {
             s->stats.rejected++;
-            ptls_event_limit(NULL, peer, "max_conns", s->o->max_conns);
+            ptls_event_limit(0, peer, "max_conns", s->o->max_conns);
             continue;
         }
         c = ptls_conn_dtls_accept(s, (struct sockaddr *)&ss, sl, peer, buf, (size_t)n);
@@ -262,6 +253,11 @@ static void read_udp(ptls_server *s)
             if (s->o->naccept > 0 && s->stats.accepts >= s->o->naccept) s->listening = 0;
         }
     }
+}
+
+static void stdin_line(ptls_server *s, const char *line, size_t n)
+{
+    if (s->mode->on_stdin_line) s->mode->on_stdin_line(s, line, n);
 }
 
 static void read_stdin(ptls_server *s)
@@ -275,7 +271,7 @@ static void read_stdin(ptls_server *s)
         epoll_ctl(s->epfd, EPOLL_CTL_DEL, 0, NULL);
         s->stdin_watched = 0;
         if (ptls_buf_size(&s->stdin_buf))
-            ptls_stdin_line(s, (char *)ptls_buf_head(&s->stdin_buf), ptls_buf_size(&s->stdin_buf));
+            stdin_line(s, (char *)ptls_buf_head(&s->stdin_buf), ptls_buf_size(&s->stdin_buf));
         ptls_buf_free(&s->stdin_buf);
         if (s->o->no_ign_eof) s->stop = 1;
         return;
@@ -286,7 +282,7 @@ static void read_stdin(ptls_server *s)
         unsigned char *nl = memchr(head, '\n', ptls_buf_size(&s->stdin_buf));
         if (!nl) break;
         size_t len = (size_t)(nl - head) + 1;
-        ptls_stdin_line(s, (char *)head, len);
+        stdin_line(s, (char *)head, len);
         ptls_buf_consume(&s->stdin_buf, len);
     }
 }
@@ -382,9 +378,9 @@ static void free_everything(ptls_server *s)
     if (s->epfd >= 0) close(s->epfd);
 }
 
-int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
+int ptls_server_run(ptls_server_opts *o, const ptls_backend *be, const ptls_mode_ops *mode)
 {
-    ptls_server srv = {.o = o, .be = be, .epfd = -1, .listening = 1, .udp_fd = -1};
+    ptls_server srv = {.o = o, .be = be, .mode = mode, .epfd = -1, .listening = 1, .udp_fd = -1};
     ptls_server *s = &srv;
     char err[1024] = "";
     int rc = PTLS_EXIT_RUNTIME;
@@ -394,7 +390,7 @@ int ptls_server_run(ptls_server_opts *o, const ptls_backend *be)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    if (ptls_host_open(s, err, sizeof err) != 0) goto fail;
+    if (ptls_host_open(o, ptls_conn_hello_view, err, sizeof err) != 0) goto fail;
     if (o->json && ptls_events_open(o->json, err, sizeof err) != 0) goto fail;
     s->msg_out = stdout;
     if (o->msgfile) {

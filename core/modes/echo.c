@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "options/capability.h"
 #include "modes.h"
+#include "options/capability.h"
 #include "output/report.h"
 
-void ptls_echo_data(ptls_conn *c, const unsigned char *p, size_t n)
+static void echo_data(ptls_conn *c, const unsigned char *p, size_t n)
 {
     (void)c;
     fwrite(p, 1, n, stdout);
@@ -145,3 +145,15 @@ void ptls_stdin_line(ptls_server *s, const char *line, size_t n)
     }
     ptls_conn_kick(c);
 }
+
+static void echo_closed(ptls_conn *c)
+{
+    ptls_mode_print_closed(c, c->srv->o->brief ? stderr : stdout);
+}
+
+const ptls_mode_ops ptls_mode_echo = {
+    .name = "echo",
+    .on_data = echo_data,
+    .on_closed = echo_closed,
+    .on_stdin_line = ptls_stdin_line,
+};

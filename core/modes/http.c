@@ -11,15 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "module/backend_loader.h"
 #include "build_config.h"
-#include "output/events.h"
-#include "output/hello_report.h"
 #include "http_request.h"
 #include "modes.h"
+#include "output/events.h"
+#include "output/hello_report.h"
 #include "output/report.h"
 
 #define FILE_CHUNK 65536
+/* How long GET /reneg waits for the client's new handshake before it
+ * answers anyway (s_server waits forever). */
+#define PTLS_RENEG_WAIT_MS 10000
 
 static const char *status_text(int code)
 {
@@ -93,11 +95,11 @@ static void send_status_page(ptls_conn *c, const char *note)
         ptls_buf_printf(&b, "\n\n");
     }
     ptls_buf_printf(&b, "Client: %s\n", c->peer);
-    ptls_report_session(c, &sess);
+    ptls_report_session(&c->info, &sess);
     ptls_buf_append(&b, ptls_buf_head(&sess), ptls_buf_size(&sess));
     ptls_buf_free(&sess);
     ptls_buf_printf(&b, "\n");
-    ptls_hello_www_section(c, &b);
+    ptls_hello_www_section(c->hello ? ptls_ch_result(c->hello) : NULL, s->be, s->tls_server, &b);
     ptls_buf_printf(&b, "\n");
     if (c->info.peer_cert) {
         ptls_buf_printf(&b, "Client certificate: ");
@@ -153,7 +155,7 @@ static void serve_www(ptls_conn *c, const ptls_http_request *req)
     send_status_page(c, note);
 }
 
-void ptls_http_reneg_done(ptls_conn *c, int completed)
+static void http_reneg_done(ptls_conn *c, int completed)
 {
     char note[160];
     if (completed)
@@ -241,7 +243,7 @@ static void process_requests(ptls_conn *c)
                 if (!c->srv->o->quiet)
                     fprintf(stderr, "polytls: %s: HTTP %s over the %ld-byte limit, answered %ld\n", c->peer,
                             r == -414 ? "request line" : "request header", limit, -r);
-                ptls_event_limit(c, NULL, what, limit);
+                ptls_event_limit(c->id, NULL, what, limit);
             }
             send_status(c, (int)-r, 0);
             ptls_buf_consume(&c->in, ptls_buf_size(&c->in));
@@ -263,14 +265,14 @@ static void process_requests(ptls_conn *c)
     }
 }
 
-void ptls_http_data(ptls_conn *c, const unsigned char *p, size_t n)
+static void http_data(ptls_conn *c, const unsigned char *p, size_t n)
 {
     if (c->close_after_flush) return;
     if (ptls_buf_size(&c->in) + n > PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE) {
         if (!c->srv->o->quiet)
             fprintf(stderr, "polytls: %s: HTTP request over the %d-byte limit, answered 431\n", c->peer,
                     PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE);
-        ptls_event_limit(c, NULL, "http_header_size", PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE);
+        ptls_event_limit(c->id, NULL, "http_header_size", PTLS_HTTP_MAX_HEADERS + PTLS_HTTP_MAX_REQUEST_LINE);
         send_status(c, 431, 0);
         return;
     }
@@ -278,7 +280,7 @@ void ptls_http_data(ptls_conn *c, const unsigned char *p, size_t n)
     process_requests(c);
 }
 
-void ptls_http_drained(ptls_conn *c)
+static void http_drained(ptls_conn *c)
 {
     if (c->reneg_wait) return; /* the answer to GET /reneg comes first */
     if (c->file_fd >= 0) {
@@ -303,3 +305,18 @@ void ptls_http_drained(ptls_conn *c)
     }
     process_requests(c);
 }
+
+const ptls_mode_ops ptls_mode_www = {
+    .name = "www",
+    .on_data = http_data,
+    .on_drained = http_drained,
+    .on_reneg_done = http_reneg_done,
+    .on_stdin_line = ptls_stdin_line,
+};
+
+const ptls_mode_ops ptls_mode_file = {
+    .name = "file",
+    .on_data = http_data,
+    .on_drained = http_drained,
+    .on_stdin_line = ptls_stdin_line,
+};

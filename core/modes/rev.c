@@ -3,14 +3,13 @@
 #include <string.h>
 
 #include "modes.h"
-#include "output/report.h"
 
-void ptls_rev_established(ptls_conn *c)
+static void rev_established(ptls_conn *c)
 {
     if (!c->srv->o->quiet && !c->srv->o->brief) fprintf(stderr, "CONNECTION ESTABLISHED\n");
 }
 
-void ptls_rev_data(ptls_conn *c, const unsigned char *p, size_t n)
+static void rev_data(ptls_conn *c, const unsigned char *p, size_t n)
 {
     if (c->close_after_flush) return; /* after CLOSE */
     ptls_buf_append(&c->in, p, n);
@@ -39,3 +38,16 @@ void ptls_rev_data(ptls_conn *c, const unsigned char *p, size_t n)
         ptls_buf_consume(&c->in, consumed);
     }
 }
+
+static void rev_closed(ptls_conn *c)
+{
+    ptls_mode_print_closed(c, stderr);
+}
+
+const ptls_mode_ops ptls_mode_rev = {
+    .name = "rev",
+    .on_established = rev_established,
+    .on_data = rev_data,
+    .on_closed = rev_closed,
+    .on_stdin_line = ptls_stdin_line,
+};

@@ -10,17 +10,15 @@
 #include <unistd.h>
 
 #include "wire/cipher_table.h"
-#include "loop/server.h"
-
-const ptls_hello_view *ptls_conn_hello_view(void *io_ctx); /* conn.c */
 
 /* One server per process: the host callbacks carry no context argument. */
-static struct ptls_server *host_server;
+static const ptls_server_opts *host_opts;
+static ptls_hello_lookup host_hello_lookup;
 static int keylog_fd = -1;
 
 static void host_log(const char *fmt, ...)
 {
-    if (host_server && host_server->o->quiet) return;
+    if (host_opts && host_opts->quiet) return;
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -77,7 +75,7 @@ int ptls_alpn_choose(const unsigned char *server, size_t server_len, const unsig
 static int host_alpn_select(const unsigned char *offer, size_t offer_len, const unsigned char **out,
                             unsigned char *outlen)
 {
-    const ptls_config *c = &host_server->o->tls;
+    const ptls_config *c = &host_opts->tls;
     if (!c->alpn_wire) return 0;
     return ptls_alpn_choose(c->alpn_wire, c->alpn_wire_len, offer, offer_len, out, outlen);
 }
@@ -91,8 +89,13 @@ int ptls_sni_choose(const char *configured, int fatal, const char *requested)
 
 static int host_sni_select(const char *name)
 {
-    const ptls_config *c = &host_server->o->tls;
+    const ptls_config *c = &host_opts->tls;
     return ptls_sni_choose(c->cert2.cert ? c->servername : NULL, c->servername_fatal, name);
+}
+
+static const ptls_hello_view *host_client_hello(void *io_ctx)
+{
+    return host_hello_lookup ? host_hello_lookup(io_ctx) : NULL;
 }
 
 static const ptls_host host = {
@@ -102,23 +105,24 @@ static const ptls_host host = {
     .sni_select = host_sni_select,
     .cipher_iana_name = ptls_cipher_iana_name,
     .cipher_id_by_name = ptls_cipher_id_by_name,
-    .client_hello = ptls_conn_hello_view,
+    .client_hello = host_client_hello,
 };
 
-int ptls_host_open(struct ptls_server *s, char *err, size_t errlen)
+int ptls_host_open(const ptls_server_opts *o, ptls_hello_lookup client_hello, char *err, size_t errlen)
 {
-    host_server = s;
-    if (s->o->keylogfile) {
+    host_opts = o;
+    host_hello_lookup = client_hello;
+    if (o->keylogfile) {
         /* Secrets: created 0600 and appended to, as SSLKEYLOGFILE users expect. */
-        keylog_fd = open(s->o->keylogfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        keylog_fd = open(o->keylogfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (keylog_fd < 0) {
-            snprintf(err, errlen, "cannot open keylog file %s: %s", s->o->keylogfile, strerror(errno));
+            snprintf(err, errlen, "cannot open keylog file %s: %s", o->keylogfile, strerror(errno));
             return -1;
         }
         struct stat st;
         if (fstat(keylog_fd, &st) == 0 && (st.st_mode & 077))
             fprintf(stderr, "polytls: warning: keylog file %s is readable by others (mode %03o)\n",
-                    s->o->keylogfile, (unsigned)(st.st_mode & 0777));
+                    o->keylogfile, (unsigned)(st.st_mode & 0777));
     }
     return 0;
 }
@@ -132,5 +136,6 @@ void ptls_host_close(void)
 {
     if (keylog_fd >= 0) close(keylog_fd);
     keylog_fd = -1;
-    host_server = NULL;
+    host_opts = NULL;
+    host_hello_lookup = NULL;
 }

@@ -6,11 +6,15 @@
 
 #include <stddef.h>
 
+#include "options/server_opts.h"
 #include "polytls/backend.h"
 
-struct ptls_server;
-/* Binds the services to the server (its options) and opens -keylogfile. */
-int ptls_host_open(struct ptls_server *s, char *err, size_t errlen);
+/* Where ptls_host.client_hello finds a connection's ClientHello view. */
+typedef const ptls_hello_view *(*ptls_hello_lookup)(void *io_ctx);
+
+/* Binds the services to the server's options and the connections' hello
+ * views, and opens -keylogfile. */
+int ptls_host_open(const ptls_server_opts *o, ptls_hello_lookup client_hello, char *err, size_t errlen);
 const ptls_host *ptls_host_api(void);
 void ptls_host_close(void);
 

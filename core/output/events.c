@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "wire/cipher_table.h"
-#include "wire/error_names.h"
 #include "hello_report.h"
 #include "json_writer.h"
 #include "options/pem.h"
 #include "report.h"
+#include "wire/cipher_table.h"
+#include "wire/error_names.h"
 
 static FILE *events_out;
 static int events_is_stdout;
@@ -44,7 +44,7 @@ void ptls_events_close(void)
     events_out = NULL;
 }
 
-static void begin(ptls_json *j, const char *event, const ptls_conn *c)
+static void begin(ptls_json *j, const char *event, uint64_t conn)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
@@ -56,7 +56,7 @@ static void begin(ptls_json *j, const char *event, const ptls_conn *c)
     ptls_json_open(j);
     ptls_json_str(j, "time", ts);
     ptls_json_str(j, "event", event);
-    if (c) ptls_json_int(j, "conn", (long long)c->id);
+    if (conn) ptls_json_int(j, "conn", (long long)conn);
 }
 
 static void emit(ptls_json *j)
@@ -68,70 +68,63 @@ static void emit(ptls_json *j)
     ptls_json_free(j);
 }
 
-void ptls_event_listening(ptls_server *s, const char *address)
+void ptls_event_listening(const char *address, const char *backend, const char *library)
 {
     if (!events_out) return;
     ptls_json j;
-    begin(&j, "listening", NULL);
+    begin(&j, "listening", 0);
     ptls_json_str(&j, "address", address);
-    ptls_json_str(&j, "backend", s->be->name);
-    ptls_json_str(&j, "library", s->be->library_version());
+    ptls_json_str(&j, "backend", backend);
+    ptls_json_str(&j, "library", library);
     ptls_json_str(&j, "polytls", POLYTLS_VERSION);
     ptls_json_int(&j, "pid", (long long)getpid());
     emit(&j);
 }
 
-void ptls_event_accepted(ptls_conn *c)
+void ptls_event_accepted(uint64_t conn, const char *peer, int worker_pid)
 {
     if (!events_out) return;
     ptls_json j;
-    begin(&j, "accepted", c);
-    ptls_json_str(&j, "peer", c->peer);
-    if (c->srv->o->workers > 1) ptls_json_int(&j, "worker_pid", (long long)getpid());
+    begin(&j, "accepted", conn);
+    ptls_json_str(&j, "peer", peer);
+    if (worker_pid) ptls_json_int(&j, "worker_pid", (long long)getpid());
     emit(&j);
 }
 
-void ptls_event_client_hello(ptls_conn *c)
+void ptls_event_client_hello(uint64_t conn, const ptls_ch_parser *hello, int status)
 {
-    if (!events_out || !c->hello) return;
+    if (!events_out || !hello) return;
     ptls_json j;
-    const ptls_client_hello *ch = ptls_ch_result(c->hello);
+    const ptls_client_hello *ch = ptls_ch_result(hello);
     if (ch) {
-        begin(&j, "client_hello", c);
+        begin(&j, "client_hello", conn);
         ptls_hello_json(ch, &j);
     } else {
-        begin(&j, "client_hello_error", c);
-        ptls_json_str(&j, "status", c->hello_status == PTLS_CH_NOT_TLS ? "not_tls" : "malformed");
-        ptls_json_str(&j, "reason", ptls_ch_reason(c->hello));
+        begin(&j, "client_hello_error", conn);
+        ptls_json_str(&j, "status", status == PTLS_CH_NOT_TLS ? "not_tls" : "malformed");
+        ptls_json_str(&j, "reason", ptls_ch_reason(hello));
     }
     emit(&j);
 }
 
-static void alert_events(ptls_conn *c)
+void ptls_event_alert(uint64_t conn, int sent, int level, int code)
 {
-    for (int dir = 0; dir < 2; dir++) {
-        ptls_wire_dir *w = &c->wire[dir];
-        if (w->last_alert < 0 || c->alert_reported[dir]) continue;
-        c->alert_reported[dir] = 1;
-        if (!events_out) continue;
-        ptls_json j;
-        begin(&j, "alert", c);
-        ptls_json_str(&j, "direction", dir == PTLS_WIRE_OUT ? "sent" : "received");
-        ptls_json_str(&j, "level", w->last_alert_level == 2 ? "fatal" : "warning");
-        const char *name = ptls_alert_name(w->last_alert);
-        ptls_json_str(&j, "description", name ? name : "unknown");
-        ptls_json_int(&j, "code", w->last_alert);
-        emit(&j);
-    }
+    if (!events_out) return;
+    ptls_json j;
+    begin(&j, "alert", conn);
+    ptls_json_str(&j, "direction", sent ? "sent" : "received");
+    ptls_json_str(&j, "level", level == 2 ? "fatal" : "warning");
+    const char *name = ptls_alert_name(code);
+    ptls_json_str(&j, "description", name ? name : "unknown");
+    ptls_json_int(&j, "code", code);
+    emit(&j);
 }
 
-void ptls_event_handshake_done(ptls_conn *c)
+void ptls_event_handshake_done(uint64_t conn, const ptls_conn_info *i, int64_t handshake_us)
 {
-    alert_events(c);
     if (!events_out) return;
-    const ptls_conn_info *i = &c->info;
     ptls_json j;
-    begin(&j, "handshake_done", c);
+    begin(&j, "handshake_done", conn);
     ptls_json_str(&j, "version", ptls_version_name(i->version));
     const char *cipher = ptls_cipher_iana_name(i->cipher_id);
     if (cipher) ptls_json_str(&j, "cipher", cipher);
@@ -150,66 +143,41 @@ void ptls_event_handshake_done(ptls_conn *c)
         }
         if (i->verify_ok >= 0) ptls_json_str(&j, "verify", i->verify_ok ? "ok" : "failed");
     }
-    ptls_json_int(&j, "handshake_us", (long long)(ptls_now_us() - c->t_accept_us));
+    ptls_json_int(&j, "handshake_us", (long long)handshake_us);
     emit(&j);
 }
 
-const char *ptls_conn_error_name(ptls_conn *c, const char *observed)
+void ptls_event_error(uint64_t conn, const char *stage, const char *canonical, long backend_code,
+                      const char *text)
 {
-    const ptls_backend *be = c->srv->be;
-    if (observed && strcmp(observed, "handshake_timeout") == 0) return observed;
-    if (c->hello_status == PTLS_CH_NOT_TLS) return "not_tls";
-    const char *from_code = NULL, *sent = NULL, *received = NULL;
-    if (c->tls && be->last_error_code) from_code = ptls_error_name(be->name, be->last_error_code(c->tls));
-    if (c->wire[PTLS_WIRE_OUT].last_alert > 0) sent = ptls_alert_name(c->wire[PTLS_WIRE_OUT].last_alert);
-    if (c->wire[PTLS_WIRE_IN].last_alert > 0) received = ptls_alert_name(c->wire[PTLS_WIRE_IN].last_alert);
-    /* The library's code is the most specific (no_shared_cipher rather than
-     * handshake_failure), except where it only says "the certificate did
-     * not verify": then the alert we sent says why (unknown_ca, ...). */
-    if (from_code && sent && strcmp(from_code, "bad_certificate") == 0) return sent;
-    if (from_code) return from_code;
-    if (sent) return sent;
-    if (received) return received;
-    if (c->hello_status == PTLS_CH_MALFORMED) return "decode_error";
-    if (observed) return observed;
-    if (c->peer_eof) return "peer_closed";
-    return "internal_error";
-}
-
-void ptls_event_error(ptls_conn *c, const char *stage, const char *canonical, const char *text)
-{
-    alert_events(c);
     if (!events_out) return;
     ptls_json j;
-    begin(&j, "error", c);
+    begin(&j, "error", conn);
     ptls_json_str(&j, "stage", stage);
-    ptls_json_str(&j, "error", canonical ? canonical : ptls_conn_error_name(c, NULL));
-    if (c->tls && c->srv->be->last_error_code) {
-        long code = c->srv->be->last_error_code(c->tls);
-        if (code) ptls_json_int(&j, "backend_code", code);
-    }
+    ptls_json_str(&j, "error", canonical);
+    if (backend_code) ptls_json_int(&j, "backend_code", backend_code);
     if (text && text[0]) ptls_json_str(&j, "backend_text", text);
     emit(&j);
 }
 
-void ptls_event_closed(ptls_conn *c, const char *reason)
+void ptls_event_closed(uint64_t conn, const char *reason, uint64_t bytes_in, uint64_t bytes_out,
+                       int64_t duration_us)
 {
-    alert_events(c);
     if (!events_out) return;
     ptls_json j;
-    begin(&j, "closed", c);
+    begin(&j, "closed", conn);
     ptls_json_str(&j, "reason", reason);
-    ptls_json_int(&j, "bytes_in", (long long)c->bytes_in);
-    ptls_json_int(&j, "bytes_out", (long long)c->bytes_out);
-    ptls_json_int(&j, "duration_us", (long long)(ptls_now_us() - c->t_accept_us));
+    ptls_json_int(&j, "bytes_in", (long long)bytes_in);
+    ptls_json_int(&j, "bytes_out", (long long)bytes_out);
+    ptls_json_int(&j, "duration_us", (long long)duration_us);
     emit(&j);
 }
 
-void ptls_event_limit(ptls_conn *c, const char *peer, const char *limit, long value)
+void ptls_event_limit(uint64_t conn, const char *peer, const char *limit, long value)
 {
     if (!events_out) return;
     ptls_json j;
-    begin(&j, "limit", c);
+    begin(&j, "limit", conn);
     ptls_json_str(&j, "limit", limit);
     ptls_json_int(&j, "value", value);
     if (peer) ptls_json_str(&j, "peer", peer);

@@ -86,9 +86,9 @@ void ptls_hello_print_extensions(const ptls_client_hello *ch, FILE *out)
     fflush(out);
 }
 
-void ptls_hello_www_section(ptls_conn *c, ptls_buf *b)
+void ptls_hello_www_section(const ptls_client_hello *ch, const ptls_backend *be, void *tls_server,
+                            ptls_buf *b)
 {
-    const ptls_client_hello *ch = c->hello ? ptls_ch_result(c->hello) : NULL;
     if (!ch) {
         ptls_buf_printf(b, "Ciphers offered by the client: (ClientHello not parsed)\n");
         return;
@@ -106,9 +106,8 @@ void ptls_hello_www_section(ptls_conn *c, ptls_buf *b)
     /* Shared: offered by the client and enabled on this server (the
      * seed's "Ciphers common between both SSL end points" printed the
      * server's list; this is the intersection). */
-    const ptls_backend *be = c->srv->be;
     uint16_t enabled[512];
-    int n = be->enabled_ciphers ? be->enabled_ciphers(c->srv->tls_server, enabled, 512) : -1;
+    int n = be->enabled_ciphers ? be->enabled_ciphers(tls_server, enabled, 512) : -1;
     if (n < 0) {
         ptls_buf_printf(b, "Shared ciphers: (this backend cannot list its enabled suites)\n");
         return;

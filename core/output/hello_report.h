@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 #include "base/buffer.h"
-#include "wire/clienthello.h"
 #include "json_writer.h"
-#include "loop/server.h"
+#include "polytls/backend.h"
+#include "wire/clienthello.h"
 
 /* "ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256:0x1234" (s_server's
  * spelling: OpenSSL names where known, 0xXXXX otherwise). */
@@ -18,8 +18,10 @@ void ptls_hello_cipher_list(const ptls_client_hello *ch, ptls_buf *out);
 void ptls_hello_print_brief(const ptls_client_hello *ch, FILE *out);
 /* -tlsextdebug: every extension with its hex dump. */
 void ptls_hello_print_extensions(const ptls_client_hello *ch, FILE *out);
-/* -www: offered ciphers and the ones this server really shares. */
-void ptls_hello_www_section(ptls_conn *c, ptls_buf *b);
+/* -www: offered ciphers (ch, NULL if the hello was not parsed) and the ones
+ * the server context tls_server of backend be really shares. */
+void ptls_hello_www_section(const ptls_client_hello *ch, const ptls_backend *be, void *tls_server,
+                            ptls_buf *b);
 /* The client_hello event's members. */
 void ptls_hello_json(const ptls_client_hello *ch, ptls_json *j);
 

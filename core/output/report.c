@@ -35,32 +35,29 @@ static const char *cipher_name(const ptls_conn_info *i, char *buf, size_t len)
     return buf;
 }
 
-static void print_keymat(ptls_conn *c, FILE *out)
+static void print_keymat(const ptls_server_opts *o, const ptls_backend *be, void *tls, FILE *out)
 {
-    ptls_server_opts *o = c->srv->o;
-    if (!o->keymatexport || !c->srv->be->export_keying_material) return;
+    if (!o->keymatexport || !be->export_keying_material) return;
     unsigned char *km = malloc((size_t)o->keymatexportlen);
     if (!km) return;
     fprintf(out, "Keying material exporter:\n    Label: '%s'\n    Length: %i bytes\n", o->keymatexport,
             o->keymatexportlen);
-    if (c->srv->be->export_keying_material(c->tls, o->keymatexport, km, (size_t)o->keymatexportlen) ==
-        PTLS_OK) {
+    if (be->export_keying_material(tls, o->keymatexport, km, (size_t)o->keymatexportlen) == PTLS_OK) {
         fprintf(out, "    Keying material: ");
         for (int i = 0; i < o->keymatexportlen; i++)
             fprintf(out, "%02X", km[i]);
         fprintf(out, "\n");
     } else {
         char text[256] = "";
-        c->srv->be->last_error(c->tls, text, sizeof text);
+        be->last_error(tls, text, sizeof text);
         fprintf(out, "    Error: %s\n", text[0] ? text : "export failed");
     }
     free(km);
 }
 
 /* -brief: s_server's print_ssl_summary lines, on stderr. */
-static void print_brief(ptls_conn *c)
+static void print_brief(const ptls_conn_info *i)
 {
-    const ptls_conn_info *i = &c->info;
     char cb[16];
     fprintf(stderr, "CONNECTION ESTABLISHED\n");
     fprintf(stderr, "Protocol version: %s\n", ptls_version_name(i->version));
@@ -83,17 +80,15 @@ static void print_brief(ptls_conn *c)
 }
 
 /* Default: s_server's print_connection_info lines, on stdout. */
-static void print_default(ptls_conn *c)
+static void print_default(const ptls_server_opts *o, const ptls_conn_info *i)
 {
-    const ptls_conn_info *i = &c->info;
     char cb[16];
     if (i->peer_cert && i->peer_der_len) {
         printf("Client certificate\n");
         ptls_pem_write_cert(stdout, i->peer_der, i->peer_der_len);
     }
     if (i->peer_cert) printf("subject=%s\n", i->peer_subject);
-    if (i->peer_cert && i->verify_ok == 0 && !c->srv->o->verify_quiet)
-        printf("verify error: %s\n", i->verify_text);
+    if (i->peer_cert && i->verify_ok == 0 && !o->verify_quiet) printf("verify error: %s\n", i->verify_text);
     printf("Protocol version: %s\n", ptls_version_name(i->version));
     const ptls_cipher_entry *e = ptls_cipher_by_id(i->cipher_id);
     printf("CIPHER is %s\n", e ? e->openssl : cipher_name(i, cb, sizeof cb));
@@ -105,21 +100,20 @@ static void print_default(ptls_conn *c)
         printf("Secure Renegotiation IS%s supported\n", i->secure_renegotiation ? "" : " NOT");
 }
 
-void ptls_report_established(ptls_conn *c)
+void ptls_report_established(const ptls_server_opts *o, const ptls_backend *be, void *tls,
+                             const ptls_conn_info *i)
 {
-    ptls_server_opts *o = c->srv->o;
     if (o->quiet) return;
     if (o->brief)
-        print_brief(c);
+        print_brief(i);
     else
-        print_default(c);
-    print_keymat(c, o->brief ? stderr : stdout);
+        print_default(o, i);
+    print_keymat(o, be, tls, o->brief ? stderr : stdout);
     fflush(stdout);
 }
 
-void ptls_report_session(ptls_conn *c, ptls_buf *b)
+void ptls_report_session(const ptls_conn_info *i, ptls_buf *b)
 {
-    const ptls_conn_info *i = &c->info;
     char cb[16];
     const ptls_cipher_entry *e = ptls_cipher_by_id(i->cipher_id);
     ptls_buf_printf(b, "Protocol version: %s\n", ptls_version_name(i->version));

@@ -4,13 +4,15 @@
 #define PTLS_REPORT_H
 
 #include "base/buffer.h"
-#include "loop/server.h"
+#include "options/server_opts.h"
+#include "polytls/backend.h"
 
 const char *ptls_version_name(int version); /* 0x0304 -> "TLSv1.3" */
 /* Print the connection summary after a handshake (stdout, or stderr for
  * -brief; nothing with -quiet), then -keymatexport output. */
-void ptls_report_established(ptls_conn *c);
+void ptls_report_established(const ptls_server_opts *o, const ptls_backend *be, void *tls,
+                             const ptls_conn_info *info);
 /* The session summary for the -www page. */
-void ptls_report_session(ptls_conn *c, ptls_buf *b);
+void ptls_report_session(const ptls_conn_info *info, ptls_buf *b);
 
 #endif
