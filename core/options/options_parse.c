@@ -1,7 +1,7 @@
 /* Command-line parsing for `polytls s_server`, driven by the option table.
  * Syntax and checks follow openssl s_server; every error is a usage error
  * (exit 2) reported in s_server's style. Capability checks come later, in
- * validate.c, once the backend is known. */
+ * ptls_validate (capability.c), once the backend is known. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

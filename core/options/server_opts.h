@@ -1,6 +1,6 @@
 /* Everything `polytls s_server` was asked to do: the core's own settings
  * plus the ptls_config handed to the backend. Filled by options_parse.c,
- * completed by validate.c, consumed by server.c. */
+ * completed by ptls_validate (capability.c), consumed by loop/server.c. */
 #ifndef PTLS_SERVER_OPTS_H
 #define PTLS_SERVER_OPTS_H
 
@@ -52,7 +52,7 @@ typedef struct ptls_server_opts {
     /* Secrets are resolved after validation (pass_src -> tls.cert.pass). */
     const char *pass_src, *dpass_src;
 
-    /* Versions as given, resolved by validate.c into tls.min/max_version. */
+    /* Versions as given, resolved by ptls_validate into tls.min/max_version. */
     int proto_flag;       /* -tls1..-tls1_3: that version, else 0 */
     int dtls_flag;        /* -dtls1/-dtls1_2: that DTLS version; -dtls: 0 */
     int min_proto_given;  /* -min_protocol value, else 0 */

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static ptls_http_request req;
     const char *buf = (const char *)data;
 
-    /* Pipelined requests, as mode_http.c consumes them. */
+    /* Pipelined requests, as core/modes/http.c consumes them. */
     size_t off = 0;
     for (int i = 0; i < 64 && off < size; i++) {
         long r = ptls_http_parse(buf + off, size - off, &req);

@@ -162,7 +162,7 @@ typedef struct feed {
     uint32_t rng;
     int stalled_recv, stalled_send; /* the next call returns WANT_* once */
     unsigned long sent;             /* bytes the server wrote */
-    /* The core's inspector over the bytes handed out, as in conn.c: the
+    /* The core's inspector over the bytes handed out, as in core/loop/conn.c: the
      * backend may read the view (ptls_host.client_hello) once it is done. */
     ptls_ch_parser hello;
     int hello_status;
