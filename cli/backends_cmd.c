@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend_loader.h"
-#include "capability.h"
-#include "options.h"
-#include "server_opts.h"
+#include "module/backend_loader.h"
+#include "options/capability.h"
+#include "options/options.h"
+#include "options/server_opts.h"
 
 static void json_string(const char *s)
 {

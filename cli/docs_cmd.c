@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend_loader.h"
+#include "module/backend_loader.h"
 #include "build_config.h"
-#include "capability.h"
-#include "options.h"
-#include "server_opts.h"
+#include "options/capability.h"
+#include "options/options.h"
+#include "options/server_opts.h"
 
 #define MAX_BACKENDS 8
 

@@ -5,14 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend_loader.h"
 #include "backends_cmd.h"
-#include "docs_cmd.h"
 #include "build_config.h"
-#include "capability.h"
-#include "host_api.h"
-#include "server.h"
-#include "server_opts.h"
+#include "docs_cmd.h"
+#include "loop/server.h"
+#include "modes/modes.h"
+#include "module/backend_loader.h"
+#include "module/host_api.h"
+#include "options/capability.h"
+#include "options/server_opts.h"
 
 static void usage(FILE *out)
 {
@@ -84,7 +85,7 @@ static int cmd_s_server(int argc, char **argv)
     }
     rc = ptls_validate(&o, be, stderr);
     if (rc) return rc;
-    return ptls_server_run(&o, be);
+    return ptls_server_run(&o, be, ptls_mode_ops_for(o.mode));
 }
 
 int main(int argc, char **argv)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates core/cipher_table_data.h from the cipher list of the local
+# Regenerates core/wire/cipher_table_data.h from the cipher list of the local
 # OpenSSL (id, IANA name, OpenSSL name, protocol). Run by hand when the
 # table should grow; the output is committed.
 set -eu
@@ -12,4 +12,4 @@ set -eu
     'ALL:COMPLEMENTOFALL:@SECLEVEL=0' |
     awk '{ split($1, b, ","); id = sprintf("0x%s%s", substr(b[1],3), substr(b[2],3));
            printf "PTLS_CIPHER(%s, \"%s\", \"%s\", \"%s\")\n", id, $3, $5, $6 }' | sort
-} > core/cipher_table_data.h
+} > core/wire/cipher_table_data.h

@@ -91,7 +91,7 @@ typedef struct ptls_host {
                        unsigned char *outlen);
     /* SNI policy: which configured keypair serves this host name. */
     int (*sni_select)(const char *servername); /* enum ptls_sni_choice */
-    /* Cipher table (core/cipher_table.c) for backends that need names. */
+    /* Cipher table (core/wire/cipher_table.c) for backends that need names. */
     const char *(*cipher_iana_name)(uint16_t id);
     int (*cipher_id_by_name)(const char *name); /* OpenSSL or IANA name, -1 if unknown */
     /* ABI 2: the parsed ClientHello of the connection whose ptls_io.ctx is
@@ -190,7 +190,7 @@ typedef struct ptls_backend {
     /* ABI 2. The library's own numeric code for the last failure on this
      * connection (OpenSSL: the packed ERR code; Mbed TLS and wolfSSL: the
      * negative return code), 0 if none. The core maps it to a canonical
-     * error name (core/error_names.c). May be NULL. */
+     * error name (core/wire/error_names.c). May be NULL. */
     long (*last_error_code)(void *conn);
     /* The cipher suites the server context may negotiate, as IANA ids in
      * the library's preference order (for the -www "shared ciphers"

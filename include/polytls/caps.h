@@ -1,7 +1,7 @@
 /*
  * Capabilities: the features an option may need from a backend.
  *
- * Every option in the option table (core/options_table.c) names the
+ * Every option in the option table (core/options/options_table.c) names the
  * capability it needs; validation checks the chosen backend's cap table
  * (ptls_backend.caps) before anything is loaded or bound. Append new entries
  * at the end and bump PTLS_BACKEND_ABI.

@@ -83,7 +83,7 @@ typedef struct ptls_config {
     uint16_t tls13_ids[16];
     int n_tls13_ids;
     /* Groups and signature schemes: the user's text and the IANA ids the
-     * core resolved from it (core/group_table.c accepts OpenSSL and IANA
+     * core resolved from it (core/wire/group_table.c accepts OpenSSL and IANA
      * spellings), in preference order. n == 0: library default. When the
      * text is set, the whole list must be applied or server_new() fails. */
     const char *groups;

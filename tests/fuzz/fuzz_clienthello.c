@@ -1,4 +1,4 @@
-/* libFuzzer target for the ClientHello inspector (core/clienthello.c).
+/* libFuzzer target for the ClientHello inspector (core/wire/clienthello.c).
  *
  * The input is the raw byte stream a client sends. Each input goes through
  * the TLS and the DTLS parser twice: in one feed, and split into chunks of
@@ -8,8 +8,8 @@
  *
  * Build by hand (not part of the CMake build):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
- *     tests/fuzz/fuzz_clienthello.c core/clienthello.c core/md5.c core/sha256.c \
- *     core/cipher_table.c core/group_table.c -o /tmp/fuzz_clienthello
+ *     tests/fuzz/fuzz_clienthello.c core/wire/clienthello.c \
+ *     core/wire/cipher_table.c core/wire/group_table.c -lmd -o /tmp/fuzz_clienthello
  *   /tmp/fuzz_clienthello -max_total_time=60 -max_len=70000 CORPUS_DIR tests/data/clienthello
  */
 #include <stdint.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clienthello.h"
+#include "wire/clienthello.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* libFuzzer target for the HTTP request parser and the request-target to
- * path mapping (core/http_request.c), as -www, -WWW and -HTTP use them.
+ * path mapping (core/modes/http_request.c), as -www, -WWW and -HTTP use them.
  *
  * The input is what a client sends after the handshake. It is parsed as a
  * whole (the buffer is exactly the input, so ASan sees any over-read), then
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_request.h"
+#include "modes/http_request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static ptls_http_request req;
     const char *buf = (const char *)data;
 
-    /* Pipelined requests, as mode_http.c consumes them. */
+    /* Pipelined requests, as core/modes/http.c consumes them. */
     size_t off = 0;
     for (int i = 0; i < 64 && off < size; i++) {
         long r = ptls_http_parse(buf + off, size - off, &req);

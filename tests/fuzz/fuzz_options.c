@@ -1,5 +1,5 @@
-/* libFuzzer target for the option parser (core/options_parse.c) and the
- * capability validation (core/capability.c).
+/* libFuzzer target for the option parser (core/options/options_parse.c) and the
+ * capability validation (core/options/capability.c).
  *
  * The input is split on NUL and newline bytes into an argument vector (one
  * argument per line; at most FUZZ_MAX_ARGS). It is parsed with ptls_parse_args
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capability.h"
-#include "options.h"
-#include "server_opts.h"
+#include "options/capability.h"
+#include "options/options.h"
+#include "options/server_opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -31,13 +31,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend_loader.h"
-#include "capability.h"
-#include "cipher_table.h"
-#include "hello_view.h"
-#include "host_api.h"
+#include "module/backend_loader.h"
+#include "options/capability.h"
+#include "wire/cipher_table.h"
+#include "wire/hello_view.h"
+#include "module/host_api.h"
 #include "polytls/backend.h"
-#include "server_opts.h"
+#include "options/server_opts.h"
 
 #ifndef PTLS_FUZZ_BACKEND
 #error "PTLS_FUZZ_BACKEND must name the backend (compile definition)"
@@ -162,7 +162,7 @@ typedef struct feed {
     uint32_t rng;
     int stalled_recv, stalled_send; /* the next call returns WANT_* once */
     unsigned long sent;             /* bytes the server wrote */
-    /* The core's inspector over the bytes handed out, as in conn.c: the
+    /* The core's inspector over the bytes handed out, as in core/loop/conn.c: the
      * backend may read the view (ptls_host.client_hello) once it is done. */
     ptls_ch_parser hello;
     int hello_status;

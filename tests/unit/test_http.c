@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "http_request.h"
+#include "modes/http_request.h"
 
 static ptls_http_request req;
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "options.h"
-#include "server_opts.h"
+#include "options/options.h"
+#include "options/server_opts.h"
 
 static ptls_server_opts o;
 static char err[2048];

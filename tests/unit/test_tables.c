@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "cipher_table.h"
-#include "group_table.h"
+#include "wire/cipher_table.h"
+#include "wire/group_table.h"
 
 Test(ciphers, names_in_every_spelling)
 {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "capability.h"
-#include "options.h"
-#include "server_opts.h"
+#include "options/capability.h"
+#include "options/options.h"
+#include "options/server_opts.h"
 
 static const char *caps[PTLS_CAP__COUNT];
 static const char *fake_version(void)
