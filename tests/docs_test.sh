@@ -38,12 +38,16 @@ touch "$scratch/zz-file.pem"
 got=$(cd "$scratch" && bash -c ". '$comp'; COMP_WORDS=(polytls s_server -cert zz-); COMP_CWORD=3; _polytls; printf '%s\n' \"\${COMPREPLY[@]}\"")
 [ "$got" = "zz-file.pem" ] || fail "completion of -cert does not complete files: $got"
 
-# 3. docs/options.md is what the option and capability tables say now
-#    (checked when every backend is built, as in CI).
-if [ $# -eq 3 ]; then
+# 3. docs/options.md is what the option and capability tables say now,
+#    checked when this build has exactly the backends and flavours the file
+#    documents (the "all" preset, as in CI).
+documented=$(sed -n '/^| backend | library |/,/^$/s/^| \([a-z][a-z0-9@.]*\) | .*/\1/p' "$src/docs/options.md" | grep -vx backend | tr '\n' ' ')
+if [ "$documented" = "$* " ]; then
   "$build/bin/polytls" docs options-md > "$scratch/options.md"
   diff -u "$src/docs/options.md" "$scratch/options.md" >&2 ||
-    fail "docs/options.md is stale: regenerate with build/bin/polytls docs options-md > docs/options.md"
+    fail "docs/options.md is stale: regenerate with build-all/bin/polytls docs options-md > docs/options.md"
+else
+  echo "docs test: docs/options.md documents [$documented], this build has [$*]: not compared"
 fi
 
 # 4. The .deb: dependencies are the backends' runtime libraries; it

@@ -251,7 +251,9 @@ prepare_cmd() {
     touch "$prefix/.complete"
     # CPU time of the build (children's user and system time, from the
     # shell's `times`): what a cold CI machine pays, whatever the load.
-    cpu=$(times | tail -1 | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t }')
+    times >"$work.times" # not in $(...): a subshell has no children of its own
+    cpu=$(tail -1 "$work.times" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t }')
+    rm -f "$work.times"
     say "built $family@$version in $(($(date +%s) - start)) s wall, ${cpu} s CPU"
     # Older builds of the same flavour (other flags or compiler) are dropped.
     for old in "$cache/$family-$version"-*; do
