@@ -12,7 +12,7 @@
 #include "options/options.h"
 #include "options/server_opts.h"
 
-#define MAX_BACKENDS 8
+#define MAX_BACKENDS 16
 
 static const ptls_backend *backends[MAX_BACKENDS];
 static int n_backends;
@@ -179,7 +179,7 @@ static int completion(FILE *out)
           "    fi\n"
           "    case ${COMP_WORDS[1]} in\n"
           "    backends) COMPREPLY=($(compgen -W '-json' -- \"$cur\")); return ;;\n"
-          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md' -- \"$cur\")); "
+          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md flavours-md' -- \"$cur\")); "
           "return ;;\n"
           "    s_server) ;;\n"
           "    *) return ;;\n"
@@ -296,6 +296,42 @@ static int options_md(FILE *out)
     return 0;
 }
 
+/* The system module of a flavour's family ("openssl" for "openssl@3.5.7"),
+ * NULL when this build has none. */
+static const ptls_backend *system_sibling(const char *flavour)
+{
+    size_t n = (size_t)(strchr(flavour, '@') - flavour);
+    for (int b = 0; b < n_backends; b++)
+        if (strlen(backends[b]->name) == n && strncmp(backends[b]->name, flavour, n) == 0) return backends[b];
+    return NULL;
+}
+
+/* What each flavour can do that its system sibling cannot, and the reverse,
+ * straight from the two capability tables (README's flavour table). */
+static int flavours_md(FILE *out)
+{
+    fputs("| flavour | library | adds over the system library | lacks against it |\n|---|---|---|---|\n", out);
+    for (int b = 0; b < n_backends; b++) {
+        const ptls_backend *f = backends[b], *sys;
+        if (!strchr(f->name, '@') || !(sys = system_sibling(f->name))) continue;
+        char mm[64];
+        major_minor(f->library_version(), mm, sizeof mm);
+        fprintf(out, "| `%s` | %s |", f->name, mm);
+        for (int pass = 0; pass < 2; pass++) {
+            const ptls_backend *has = pass ? sys : f, *lacks = pass ? f : sys;
+            int first = 1;
+            for (int c = 0; c < PTLS_CAP__COUNT; c++) {
+                if (ptls_cap_refusal(has, c) || !ptls_cap_refusal(lacks, c)) continue;
+                fprintf(out, "%s%s", first ? " " : ", ", ptls_cap_name(c));
+                first = 0;
+            }
+            fputs(first ? " - |" : " |", out);
+        }
+        fputc('\n', out);
+    }
+    return 0;
+}
+
 int ptls_cmd_docs(int argc, char **argv)
 {
     static const struct {
@@ -304,9 +340,10 @@ int ptls_cmd_docs(int argc, char **argv)
     } kinds[] = {{"man-polytls", man_polytls},
                  {"man-s_server", man_s_server},
                  {"completion", completion},
-                 {"options-md", options_md}};
+                 {"options-md", options_md},
+                 {"flavours-md", flavours_md}};
     if (argc != 1) {
-        fprintf(stderr, "Usage: polytls docs man-polytls|man-s_server|completion|options-md\n");
+        fprintf(stderr, "Usage: polytls docs man-polytls|man-s_server|completion|options-md|flavours-md\n");
         return PTLS_EXIT_USAGE;
     }
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

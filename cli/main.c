@@ -23,7 +23,8 @@ static void usage(FILE *out)
             "  s_server [options]   TLS test server with openssl s_server's options (-backend NAME)\n"
             "  backends [-json]     compiled backends, library versions and capabilities\n"
             "  version              polytls and backend library versions\n"
-            "  docs KIND            generated reference: man-polytls, man-s_server, completion, options-md\n"
+            "  docs KIND            generated reference: man-polytls, man-s_server, completion, options-md,\n"
+            "                       flavours-md\n"
             "  help                 this summary (s_server -help lists every option)\n\n"
             "Exit codes: 0 done, 1 runtime failure, 2 usage error, 3 capability error.\n");
 }

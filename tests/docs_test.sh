@@ -46,6 +46,11 @@ if [ "$documented" = "$* " ]; then
   "$build/bin/polytls" docs options-md > "$scratch/options.md"
   diff -u "$src/docs/options.md" "$scratch/options.md" >&2 ||
     fail "docs/options.md is stale: regenerate with build-all/bin/polytls docs options-md > docs/options.md"
+  # README's flavour table, between its markers.
+  "$build/bin/polytls" docs flavours-md > "$scratch/flavours.md"
+  sed -n '/<!-- flavours-md begin -->/,/<!-- flavours-md end -->/p' "$src/README.md" | sed '1d;$d' > "$scratch/flavours-readme.md"
+  diff -u "$scratch/flavours-readme.md" "$scratch/flavours.md" >&2 ||
+    fail "README.md's flavour table is stale: put the output of build-all/bin/polytls docs flavours-md between its markers"
 else
   echo "docs test: docs/options.md documents [$documented], this build has [$*]: not compared"
 fi
