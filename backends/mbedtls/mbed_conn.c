@@ -113,6 +113,9 @@ static int mbed_psk_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char 
                  (const char *)id);
         return -1; /* the library sends unknown_psk_identity */
     }
+#if MBED_TLS13
+    mbed_tls13_psk_suite(c); /* TLS 1.3: the external PSK's suite */
+#endif
     return mbedtls_ssl_set_hs_psk(ssl, s->psk, s->psk_len);
 }
 

@@ -178,8 +178,15 @@ static int mbed_apply_ciphers(mbed_server *s, const ptls_config *cfg, char *err,
             s->suites[s->n_suites++] = cfg->tls13_ids[i];
         }
     } else {
+        /* OpenSSL's default order first (the library's puts ChaCha20
+         * first), as every backend does; then the library's other ones. */
+        static const int first[] = {0x1302 /* AES-256-GCM */, 0x1303 /* ChaCha20 */,
+                                    0x1301 /* AES-128-GCM */};
+        for (i = 0; i < (int)(sizeof first / sizeof first[0]); i++)
+            if (mbed_suite_enabled(first[i])) s->suites[s->n_suites++] = first[i];
         for (l = mbedtls_ssl_list_ciphersuites(); *l && s->n_suites < PTLS_MAX_CIPHERS; l++)
-            if (mbed_suite_is_tls13(*l)) s->suites[s->n_suites++] = *l;
+            if (mbed_suite_is_tls13(*l) && *l != 0x1301 && *l != 0x1302 && *l != 0x1303)
+                s->suites[s->n_suites++] = *l;
     }
 #endif
     s->suites[s->n_suites] = 0;

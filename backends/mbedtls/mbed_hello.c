@@ -11,9 +11,9 @@
  *  - server cipher order (-serverpref) in TLS 1.3: Mbed TLS 3.x takes the
  *    client's first TLS 1.3 suite that the list allows, whatever the list's
  *    order, so the connection allows only the server's choice among the
- *    client's TLS 1.3 suites (with -psk: among those on SHA-256, the hash of
- *    an external PSK; a ticket resumes because the same offer gives the
- *    same choice);
+ *    client's TLS 1.3 suites (with -psk: TLS_AES_128_GCM_SHA256 when offered,
+ *    the external PSK's suite; a ticket resumes because the same offer gives
+ *    the same choice);
  *  - -prioritize_chacha with server order: ChaCha20 suites move first when
  *    the client's first suite is one (OpenSSL's rule);
  *  - ALPN: the library's conf_alpn_protocols picks in server order and
@@ -96,8 +96,8 @@ static void mbed_hello_tls13_choice(mbed_conn *c, const ptls_hello_view *h)
         for (j = 0; j < n && !pick; j++) {
             int id = c->suites[j];
             if (!mbed_is_tls13(id)) continue;
-            /* An external PSK is on SHA-256: prefer a suite it can use. */
-            if (pass == 0 && c->srv->psk_len && !mbed_name_has(id, "SHA256")) continue;
+            /* With -psk: the external PSK's suite first (mbed_tls13_psk_suite). */
+            if (pass == 0 && c->srv->psk_len && id != 0x1301) continue;
             for (i = 0; i < h->n_ciphers; i++)
                 if (h->ciphers[i] == id) {
                     pick = id;
@@ -141,6 +141,7 @@ static void mbed_hello_suites(mbed_conn *c, const ptls_hello_view *h)
             }
     }
     c->suites[n] = 0;
+    c->own_suites = 1;
     if (s->server_pref) mbed_hello_tls13_choice(c, h);
     mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
 }

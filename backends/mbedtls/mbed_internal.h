@@ -100,6 +100,7 @@ typedef struct mbed_conn {
     ptls_io io;
 
     int hello_done; /* the client's offer has been applied (mbed_hello.c) */
+    int own_suites; /* conf's suite list is suites[], not the server's */
     int suites[PTLS_MAX_CIPHERS + 1];
     mbed_group_t lib_groups[41];
     char alpn_proto[256];
@@ -206,6 +207,9 @@ int mbed_tls13_server_setup(mbed_server *s, const ptls_config *cfg, char *err, s
 /* After MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA: takes the early data in.
  * Returns 0 or a library error. */
 int mbed_tls13_read_early(mbed_conn *c);
+/* The client's identity matched -psk: TLS 1.3 then uses the external
+ * PSK's suite, TLS_AES_128_GCM_SHA256, as s_server does. */
+void mbed_tls13_psk_suite(mbed_conn *c);
 void mbed_tls13_secret(mbed_conn *c, int type, const unsigned char *secret, size_t len,
                        const unsigned char client_random[32]);
 #endif

@@ -5,6 +5,7 @@
  * - Key exchange modes: all three (ephemeral, psk_ke, psk_dhe_ke), or the
  *   PSK ones only with -nocert (PSK-only server: a client without the PSK
  *   gets a clean failure, not one for a missing certificate).
+ * - External PSK (-psk): the suite is TLS_AES_128_GCM_SHA256, as s_server's.
  * - Tickets: the ticket callbacks of mbed_conn.c serve TLS 1.2 and 1.3; the
  *   library sends -num_tickets NewSessionTicket messages at the end of the
  *   handshake (2 by default, as OpenSSL; 0 with -no_ticket).
@@ -81,6 +82,26 @@ int mbed_tls13_read_early(mbed_conn *c)
     (void)c;
     return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
 #endif
+}
+
+/* s_server gives an external TLS 1.3 PSK the suite TLS_AES_128_GCM_SHA256
+ * (psk_find_session_cb); Mbed TLS would take the client's first suite on
+ * the PSK's hash. The identity callback runs before the library chooses
+ * the suite for the PSK and the connection's config is ours: its TLS 1.3
+ * suites become that one, when the server allows it (TLS 1.2 suites stay). */
+void mbed_tls13_psk_suite(mbed_conn *c)
+{
+    const int *src = c->own_suites ? c->suites : c->srv->suites;
+    int k = 0, have = 0;
+
+    for (int i = 0; src[i]; i++)
+        if (src[i] == 0x1301) have = 1;
+    if (!have) return;
+    for (int i = 0; src[i] && k < PTLS_MAX_CIPHERS; i++)
+        if (src[i] < 0x1301 || src[i] > 0x13ff || src[i] == 0x1301) c->suites[k++] = src[i];
+    c->suites[k] = 0;
+    c->own_suites = 1;
+    mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
 }
 
 void mbed_tls13_secret(mbed_conn *c, int type, const unsigned char *secret, size_t len,
