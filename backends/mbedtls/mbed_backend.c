@@ -289,7 +289,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
 #if MBED_TLS13
     [PTLS_CAP_OCSP_STAPLE_TLS13] = MBED_LIB " has no OCSP stapling",
 #else
-    [PTLS_CAP_OCSP_STAPLE_TLS13] = MBED_NO13("OCSP stapling"),
+    [PTLS_CAP_OCSP_STAPLE_TLS13] = MBED_CAP_TLS13, /* the -tls1_3 refusal says it */
 #endif
 #if PTLS_BACKEND_ABI >= 5 /* caps.h with the mlkem capability */
     [PTLS_CAP_MLKEM] = MBED_LIB " has no ML-KEM key exchange groups",
