@@ -773,21 +773,6 @@ Test(sigalgs, tls13_server_signature_algorithms)
     pt_server_stop(&s);
 }
 
-/* -no_ticket: no TLS 1.3 ticket either, so nothing to resume with. */
-Test(sessions, no_ticket_tls13)
-{
-    PT_REQUIRE_CAP("tls1.3");
-    PT_REQUIRE_CAP("tickets");
-    pt_server s;
-    PT_START(&s, 0, "-www -tls1_3 -no_ticket " RSA_CERT);
-    char *out;
-    pt_run(&out, 20, s.port,
-           GET_PIPE S_CLIENT " -ign_eof -msg 2>/dev/null | grep -a -c 'Handshake.*NewSessionTicket'");
-    cr_assert_eq(atoi(out), 0, "-no_ticket: %s", out);
-    free(out);
-    pt_server_stop(&s);
-}
-
 Test(renegotiation, server_initiated_r)
 {
     PT_REQUIRE_CAP("renegotiation");
