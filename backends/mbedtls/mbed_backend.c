@@ -205,8 +205,8 @@ void mbed_errf(char *err, size_t errlen, int ret, const char *fmt, ...)
  * writes would be missing: refused rather than a partial log. */
 #if MBED_TLS13
 #define MBED_CAP_KEYLOG13                                                                                    \
-    MBED_LIB " hands out the TLS 1.3 traffic secrets but not the exporter secret (no EXPORTER_SECRET "       \
-             "line): use -keylogfile with -tls1_2 / -no_tls1_3"
+    MBED_LIB " hands out the TLS 1.3 traffic secrets but not the exporter secret (there would be no "        \
+             "EXPORTER_SECRET line)"
 #else
 #define MBED_CAP_KEYLOG13 MBED_NO13("key log")
 #endif
