@@ -736,6 +736,43 @@ Test(tls13, post_handshake_auth)
     free(out);
 }
 
+/* HelloRetryRequest: the client's only key share (X25519) is for a group
+ * the server does not allow, so the server asks for P-256. */
+Test(tls13, hello_retry_request)
+{
+    PT_REQUIRE_CAP("tls1.3");
+    PT_REQUIRE_CAP("groups");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -groups P-256:P-384 " RSA_CERT);
+    char *out = client(s.port, "-tls1_3 -groups X25519:P-256 -msg");
+    /* s_client -msg shows the HelloRetryRequest as a first ServerHello. */
+    cr_assert_eq(count(out, "], ServerHello"), 2, "a HelloRetryRequest, then the ServerHello: %s", out);
+    expect_in(out, "Server Temp Key: ECDH, prime256v1", "the retried key share");
+    expect_in(out, PAGE, "the handshake completes");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* -sigalgs governs the TLS 1.3 CertificateVerify too (RSA-PSS there). */
+Test(sigalgs, tls13_server_signature_algorithms)
+{
+    PT_REQUIRE_CAP("sigalgs");
+    PT_REQUIRE_CAP("tls1.3");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -sigalgs rsa_pss_rsae_sha384");
+    char *out = client(s.port, "-tls1_3");
+    expect_in(out, "Peer signing digest: SHA384", "-sigalgs in TLS 1.3");
+    expect_in(out, "Peer signature type: RSA-PSS", "RSA-PSS in TLS 1.3");
+    free(out);
+    pt_server_stop(&s);
+    PT_START(&s, 0, "-www -tls1_3 -cert @PKI@/server-ecdsa.pem -key @PKI@/server-ecdsa.key");
+    out = client(s.port, "-tls1_3");
+    expect_in(out, "Peer signature type: ECDSA", "an ECDSA certificate in TLS 1.3");
+    expect_in(out, PAGE, "ECDSA handshake");
+    free(out);
+    pt_server_stop(&s);
+}
+
 Test(renegotiation, server_initiated_r)
 {
     PT_REQUIRE_CAP("renegotiation");
