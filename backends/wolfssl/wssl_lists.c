@@ -1,6 +1,6 @@
 /*
  * Translation of the core's IANA ids (cipher suites, groups, signature
- * schemes) into the lists wolfSSL 5.5.4 takes.
+ * schemes) into the lists wolfSSL takes.
  *
  * wolfSSL has ONE cipher list for TLS 1.2 and TLS 1.3: setting -cipher alone
  * would drop every TLS 1.3 suite, and -ciphersuites alone every TLS 1.2 one.
@@ -108,8 +108,7 @@ static int wssl_combined_list(WOLFSSL_CTX *ctx, const ptls_config *cfg, int forc
             const char *name = wssl_host->cipher_iana_name(cfg->tls13_ids[i]);
 
             if (name == NULL || !wssl_cipher_known(name)) {
-                wssl_set_err(err, errlen,
-                             "-ciphersuites: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                wssl_set_err(err, errlen, "-ciphersuites: suite 0x%04x (%s) is not available in " WSSL_LIB,
                              cfg->tls13_ids[i], name ? name : "unknown");
                 return -1;
             }
@@ -123,7 +122,7 @@ static int wssl_combined_list(WOLFSSL_CTX *ctx, const ptls_config *cfg, int forc
             const char *name = wssl_host->cipher_iana_name(cfg->cipher_ids[i]);
 
             if (name == NULL || !wssl_cipher_known(name)) {
-                wssl_set_err(err, errlen, "-cipher: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                wssl_set_err(err, errlen, "-cipher: suite 0x%04x (%s) is not available in " WSSL_LIB,
                              cfg->cipher_ids[i], name ? name : "unknown");
                 return -1;
             }
@@ -245,14 +244,54 @@ int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
     return wssl_set_conn_ciphers(ssl, out);
 }
 
-/* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*
- * values. Only those this build has: ffdhe4096+ are not compiled in. */
+/* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_* /
+ * WOLFSSL_*MLKEM* values. Only those this build has, with the conditions
+ * of the library's own TLSX_IsGroupSupported (src/tls.c). */
 static const struct {
     uint16_t id;
-    const char *curve_name; /* name set1_curves_list takes, NULL for FFDHE */
+    const char *curve_name; /* name set1_curves_list takes, NULL for FFDHE and ML-KEM */
+    const char *name;       /* the core's name, for messages */
 } wssl_groups[] = {
-    {0x0017, "prime256v1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"}, {0x001d, "X25519"},
-    {0x001e, "X448"},       {0x0100, NULL},        {0x0101, NULL},
+    {0x0017, "prime256v1", "P-256"},
+    {0x0018, "secp384r1", "P-384"},
+    {0x0019, "secp521r1", "P-521"},
+#ifdef HAVE_CURVE25519
+    {0x001d, "X25519", "X25519"},
+#endif
+#ifdef HAVE_CURVE448
+    {0x001e, "X448", "X448"},
+#endif
+#ifdef HAVE_FFDHE_2048
+    {0x0100, NULL, "ffdhe2048"},
+#endif
+#ifdef HAVE_FFDHE_3072
+    {0x0101, NULL, "ffdhe3072"},
+#endif
+#ifdef HAVE_FFDHE_4096
+    {0x0102, NULL, "ffdhe4096"},
+#endif
+#if WSSL_HAS_MLKEM && WSSL_HAS_TLS13 && !defined(WOLFSSL_NO_ML_KEM)
+#if !defined(WOLFSSL_NO_ML_KEM_768) && defined(WOLFSSL_PQC_HYBRIDS)
+#ifdef HAVE_CURVE25519
+    {0x11ec, NULL, "X25519MLKEM768"},
+#endif
+    {0x11eb, NULL, "SecP256r1MLKEM768"},
+#endif
+#if !defined(WOLFSSL_NO_ML_KEM_1024) && defined(WOLFSSL_PQC_HYBRIDS)
+    {0x11ed, NULL, "SecP384r1MLKEM1024"},
+#endif
+#ifndef WOLFSSL_TLS_NO_MLKEM_STANDALONE
+#ifndef WOLFSSL_NO_ML_KEM_512
+    {0x0200, NULL, "MLKEM512"},
+#endif
+#ifndef WOLFSSL_NO_ML_KEM_768
+    {0x0201, NULL, "MLKEM768"},
+#endif
+#ifndef WOLFSSL_NO_ML_KEM_1024
+    {0x0202, NULL, "MLKEM1024"},
+#endif
+#endif
+#endif
 };
 
 int wssl_group_supported(uint16_t id)
@@ -262,6 +301,17 @@ int wssl_group_supported(uint16_t id)
     for (i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
         if (wssl_groups[i].id == id) return 1;
     return 0;
+}
+
+void wssl_groups_available(char *out, size_t len)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
+        if (wssl_append(out, len, &used, wssl_groups[i].name) != 0) break;
+    for (char *p = out; *p; p++)
+        if (*p == ':') *p = ',';
 }
 
 static const char *wssl_group_curve_name(uint16_t id)
@@ -290,7 +340,7 @@ int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg
         const char *cn;
 
         if (!wssl_group_supported(cfg->group_ids[i])) {
-            wssl_set_err(err, errlen, "-groups: group 0x%04x is not available in wolfSSL 5.5.4",
+            wssl_set_err(err, errlen, "-groups: group 0x%04x is not available in " WSSL_LIB,
                          cfg->group_ids[i]);
             return -1;
         }
@@ -362,7 +412,7 @@ int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cf
 
     if (cfg->n_sigalg_ids > 0) {
         wssl_set_err(err, errlen,
-                     "-sigalgs: wolfSSL 5.5.4 cannot restrict the server's own signature algorithm");
+                     "-sigalgs: " WSSL_LIB " cannot restrict the server's own signature algorithm");
         return -1;
     }
     if (cfg->n_client_sigalg_ids <= 0) return 0;
@@ -371,8 +421,7 @@ int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cf
         const char *n = wssl_sigalg_name(cfg->client_sigalg_ids[i]);
 
         if (n == NULL) {
-            wssl_set_err(err, errlen,
-                         "-client_sigalgs: signature scheme 0x%04x cannot be set in wolfSSL 5.5.4",
+            wssl_set_err(err, errlen, "-client_sigalgs: signature scheme 0x%04x cannot be set in " WSSL_LIB,
                          cfg->client_sigalg_ids[i]);
             return -1;
         }
