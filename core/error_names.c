@@ -156,19 +156,26 @@ static const char *lookup(const struct code_name *t, size_t n, long code)
 
 #define COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
+/* The family of a backend name: "wolfssl@5.9.2" is a wolfssl flavour. */
+static int is_family(const char *backend, const char *family)
+{
+    size_t n = strcspn(backend, "@");
+    return n == strlen(family) && strncmp(backend, family, n) == 0;
+}
+
 const char *ptls_error_name(const char *backend, long code)
 {
     if (code == 0) return NULL;
-    if (strcmp(backend, "openssl") == 0) {
+    if (is_family(backend, "openssl")) {
         long reason = code & 0x7FFFFF; /* ERR_GET_REASON in OpenSSL 3 */
         if (reason >= 1000 && reason < 1256) return ptls_alert_name((int)(reason - 1000));
         return lookup(openssl_reasons, COUNT(openssl_reasons), reason);
     }
-    if (strcmp(backend, "mbedtls") == 0) {
+    if (is_family(backend, "mbedtls")) {
         /* High-level SSL codes may be combined with a low-level crypto code. */
         const char *n = lookup(mbedtls_codes, COUNT(mbedtls_codes), code);
         return n ? n : lookup(mbedtls_codes, COUNT(mbedtls_codes), -((-code) & 0xFF80));
     }
-    if (strcmp(backend, "wolfssl") == 0) return lookup(wolfssl_codes, COUNT(wolfssl_codes), code);
+    if (is_family(backend, "wolfssl")) return lookup(wolfssl_codes, COUNT(wolfssl_codes), code);
     return NULL;
 }
