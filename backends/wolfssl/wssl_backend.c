@@ -41,8 +41,9 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                         "refused for determinism: list suite names",
     [PTLS_CAP_TLS13_CIPHERSUITES] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
     [PTLS_CAP_GROUPS] = PTLS_SUPPORTED,
-    [PTLS_CAP_SIGALGS] = WSSL_LIB " cannot restrict the server's own signature algorithm: its sigalgs list "
-                                  "only governs client certificates (see client-sigalgs)",
+    [PTLS_CAP_SIGALGS] = WSSL_CAP(!WSSL_BUG_SIGALGS_NOT_OWN, WSSL_LIB
+                                  " cannot restrict the server's own signature algorithm: its sigalgs list "
+                                  "only governs client certificates (see client-sigalgs)"),
     [PTLS_CAP_SERVER_PREF] = PTLS_SUPPORTED,
     [PTLS_CAP_SESSION_CACHE] = PTLS_SUPPORTED,
     [PTLS_CAP_TICKETS] = PTLS_SUPPORTED,
@@ -107,8 +108,15 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                       "the default cannot match s_server",
     [PTLS_CAP_ID_PREFIX] = WSSL_LIB " has no session ID generation callback",
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
+#if WSSL_BUG_SIGALGS_NOT_OWN
     [PTLS_CAP_CLIENT_SIGALGS] = WSSL_LIB " applies its sigalgs list to the TLS 1.2 CertificateRequest only, "
                                          "not to TLS 1.3",
+#else
+    [PTLS_CAP_CLIENT_SIGALGS] =
+        WSSL_LIB " has one signature algorithm list for CertificateRequest and its own "
+                 "signature: a client list would restrict the server's signature too "
+                 "(-sigalgs sets both, as s_server does without -client_sigalgs)",
+#endif
     [PTLS_CAP_DTLS1_0] = WSSL_CAP(WSSL_HAS_DTLS && WSSL_HAS_TLS11,
                                   WSSL_LIB " is built with NO_OLD_TLS or without WOLFSSL_DTLS"),
     [PTLS_CAP_DTLS1_2] = WSSL_CAP(WSSL_HAS_DTLS, WSSL_WITHOUT("WOLFSSL_DTLS")),
@@ -215,9 +223,19 @@ static int wssl_check_config(const ptls_config *cfg,
         refuse(arg, "-groups", WSSL_LIB " takes at most 10 groups");
         n++;
     }
-    if (cfg->n_sigalg_ids > 0) {
+    if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN) {
         refuse(arg, "-sigalgs", WSSL_LIB " cannot restrict the server's own signature algorithm");
         n++;
+    }
+    for (i = 0; !WSSL_BUG_SIGALGS_NOT_OWN && i < cfg->n_sigalg_ids; i++) {
+        if (wssl_sigalg_name(cfg->sigalg_ids[i]) == NULL) {
+            snprintf(why, sizeof(why),
+                     "signature scheme 0x%04x cannot be set in " WSSL_LIB
+                     " (rsa_pss_pss_* and legacy schemes are not addressable)",
+                     cfg->sigalg_ids[i]);
+            refuse(arg, "-sigalgs", why);
+            n++;
+        }
     }
     for (i = 0; i < cfg->n_client_sigalg_ids; i++) {
         if (wssl_sigalg_name(cfg->client_sigalg_ids[i]) == NULL) {

@@ -162,6 +162,14 @@ static int wssl_status(wssl_conn *c, int ret)
 {
     int e = wolfSSL_get_error(c->ssl, ret);
 
+    /* OPENSSL_EXTRA builds of 5.9.2 turn MATCH_SUITE_ERROR and
+     * SOCKET_PEER_CLOSED_E into WOLFSSL_ERROR_SYSCALL (5.5.4 returned
+     * them as they are): the library's code is the last one queued. */
+    if (e == WOLFSSL_ERROR_SYSCALL) {
+        unsigned long q = wolfSSL_ERR_peek_last_error();
+        if (q != 0) e = -(int)(q & 0xffff);
+    }
+
     switch (e) {
     case WOLFSSL_ERROR_WANT_READ:
         return PTLS_WANT_READ;

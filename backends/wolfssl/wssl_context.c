@@ -292,8 +292,8 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-no_ca_names";
     else if (cfg->n_client_sigalg_ids > 0)
         opt = "-client_sigalgs";
-    else if (cfg->n_sigalg_ids > 0)
-        opt = "-sigalgs (wolfSSL cannot restrict its own signature algorithm)";
+    else if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN)
+        opt = "-sigalgs (" WSSL_LIB " cannot restrict its own signature algorithm)";
     else if (cfg->dtls && !dtls13 && (cfg->n_group_ids > 0 || cfg->ciphersuites != NULL))
         opt = "-groups or -ciphersuites with DTLS 1.0/1.2";
     else if (cfg->dtls && cfg->max_version == PTLS_DTLS1_3 && !WSSL_HAS_DTLS13)
@@ -390,7 +390,7 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
         goto fail;
     /* Last: the defaults read back for the half of the list the user did
      * not give depend on the keypair, DH, PSK and anon settings above. */
-    if (wssl_apply_ciphers(ctx, cfg, kp == &cfg->cert2 ? srv->list2 : NULL, sizeof(srv->list2), err,
+    if (wssl_apply_ciphers(ctx, srv, cfg, kp == &cfg->cert2 ? srv->list2 : NULL, sizeof(srv->list2), err,
                            errlen) != 0)
         goto fail;
     /* wolfSSL defaults to the server's order; client order must be asked

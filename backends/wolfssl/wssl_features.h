@@ -131,8 +131,8 @@
 #else
 #define WSSL_NO_RENEG_REASON                                                                                 \
     WSSL_LIB                                                                                                 \
-        ": refusing client-initiated renegotiation (WOLFSSL_OP_NO_RENEGOTIATION on the server) is only "     \
-        "verified from wolfSSL 5.9.2 on"
+    ": refusing client-initiated renegotiation (WOLFSSL_OP_NO_RENEGOTIATION on the server) is only "         \
+    "verified from wolfSSL 5.9.2 on"
 #endif
 #endif
 
@@ -181,6 +181,19 @@
 #endif
 
 /* ---- other library behaviour ------------------------------------------ */
+
+/* Bug, seen in 5.5.4: set1_sigalgs_list governs only what the server
+ * accepts from clients (CertificateRequest); its own signature is picked
+ * from the client's list regardless (a PKCS#1-only list still signed with
+ * RSA-PSS). 5.9.2 restricts its own signature to the list in TLS 1.2 and
+ * 1.3 (MatchSuite: PickHashSigAlgo with matchSuites), checked with openssl
+ * s_client; the same list still goes into CertificateRequest, which is
+ * what s_server does with -sigalgs and no -client_sigalgs. */
+#if LIBWOLFSSL_VERSION_HEX < 0x05009002
+#define WSSL_BUG_SIGALGS_NOT_OWN 1
+#else
+#define WSSL_BUG_SIGALGS_NOT_OWN 0
+#endif
 
 /* Bug, seen in 5.5.4 and still in 5.9.2 (SendTls13KeyUpdate in
  * src/tls13.c): the KeyUpdate a server sends says update_requested unless

@@ -54,7 +54,7 @@ typedef struct wssl_server {
     int early_data;       /* -early_data: read it in handshake() (wssl_read_early) */
     int no_client_reneg;  /* WOLFSSL_OP_NO_RENEGOTIATION stays set except during our own */
     int no_renegotiation; /* -no_renegotiation: none at all */
-    char sigalgs[512];
+    char sigalgs[512];    /* -sigalgs (or -client_sigalgs) in wolfSSL's syntax, "" for the default */
     /* session ticket protection (wssl_tickets.c) */
     unsigned char ticket_name[WOLFSSL_TICKET_NAME_SZ];
     unsigned char ticket_key[32];
@@ -111,8 +111,8 @@ int wssl_filetype(int form); /* enum ptls_format to WOLFSSL_FILETYPE_* */
 
 /* wssl_lists.c: translation of the core's IANA ids into wolfSSL lists. */
 int wssl_cipher_known(const char *iana_name);
-int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, size_t keeplen, char *err,
-                       size_t errlen);
+int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const wssl_server *srv, const ptls_config *cfg, char *keep,
+                       size_t keeplen, char *err, size_t errlen);
 int wssl_group_supported(uint16_t id);
 /* "P-256,P-384,...": the groups of this build, for messages. */
 void wssl_groups_available(char *out, size_t len);
