@@ -26,6 +26,13 @@ static const struct named_id groups[] = {
     {0x001b, "brainpoolP384r1", NULL, NULL},
     {0x001c, "brainpoolP512r1", NULL, NULL},
     {0x0016, "secp256k1", NULL, NULL},
+    /* ML-KEM (draft-ietf-tls-mlkem, draft-ietf-tls-ecdhe-mlkem), OpenSSL 3.5 spellings */
+    {0x0200, "MLKEM512", NULL, NULL},
+    {0x0201, "MLKEM768", NULL, NULL},
+    {0x0202, "MLKEM1024", NULL, NULL},
+    {0x11eb, "SecP256r1MLKEM768", NULL, NULL},
+    {0x11ec, "X25519MLKEM768", NULL, NULL},
+    {0x11ed, "SecP384r1MLKEM1024", NULL, NULL},
 };
 
 static const struct named_id sigalgs[] = {

@@ -252,6 +252,48 @@ Test(groups, group_list_applied)
     cr_assert_gt(applied, 0, "-groups is claimed but refused for every version");
 }
 
+/* ML-KEM hybrid key exchange (X25519MLKEM768): applied with a client that
+ * has it (an OpenSSL >= 3.5 flavour build; the system's 3.0 has none), or
+ * refused up front as a capability error naming -groups. */
+Test(groups, mlkem_hybrid)
+{
+    PT_REQUIRE_CAP("groups");
+    PT_REQUIRE_CAP("tls1.3");
+    char *err;
+    pt_polytls(
+        &err,
+        "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -tls1_3 -groups X25519MLKEM768:X25519 " RSA_CERT
+        " -naccept 1 </dev/null & p=$!; sleep 0.5; kill $p 2>/dev/null; wait $p");
+    if (strstr(err, "capability error")) {
+        expect_in(err, "-groups", "refusal names the option");
+        free(err);
+        cr_skip_test("backend %s refuses X25519MLKEM768 (capability error checked)", pt_backend());
+    }
+    free(err);
+    char *openssl;
+    pt_run(
+        &openssl, 10, 0,
+        "for o in ${POLYTLS_FLAVOUR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polytls/flavours}/openssl-*/bin/"
+        "openssl; do $o list -kem-algorithms 2>/dev/null | grep -q X25519MLKEM768 && printf %%s $o && break; "
+        "done");
+    if (openssl == NULL || openssl[0] == '\0')
+        cr_skip_test("no client with X25519MLKEM768 (an OpenSSL >= 3.5 flavour)");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -groups X25519MLKEM768:X25519 " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port, "%s s_client -connect 127.0.0.1:@PORT@ -groups X25519MLKEM768 </dev/null",
+           openssl);
+    expect_in(out, "Negotiated TLS1.3 group: X25519MLKEM768", "ML-KEM hybrid");
+    free(out);
+    cr_assert(pt_server_wait_output(&s, "X25519MLKEM768", 5000), "the server does not report the group");
+    /* A client without it still gets X25519. */
+    out = client(s.port, "-tls1_3");
+    expect_in(out, "Server Temp Key: X25519", "fallback group");
+    free(out);
+    pt_server_stop(&s);
+    free(openssl);
+}
+
 Test(groups, x25519_preferred_by_default)
 {
     /* The same default on every backend (Mbed TLS's own default is P-521). */
@@ -1146,7 +1188,8 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "client-sigalgs",
                                    "dtls",
                                    "dtls1.0",
-                                   "dtls1.2"};
+                                   "dtls1.2",
+                                   "dtls1.3"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];
