@@ -119,12 +119,15 @@ static int write_file(const char *path, const char *text)
 
 static void json_document(FILE *out, const cmp_input *ins, int n_cases, const cmp_result *rs, int n_flavours,
                           const char *const *flavours, const char *libs[], int corpus,
-                          char *const *server_args, int n_server_args)
+                          char *const *server_args, int n_server_args, double secs, int jobs)
 {
     ptls_json j = {0};
     ptls_json_open(&j);
     ptls_json_str(&j, "polytls", POLYTLS_VERSION);
     ptls_json_str(&j, "kind", corpus ? "corpus" : "single");
+    ptls_json_int(&j, "runs", (long long)n_cases * n_flavours);
+    ptls_json_int(&j, "jobs", jobs);
+    ptls_json_int(&j, "wall_ms", (long long)(secs * 1000));
     ptls_json_array_open(&j, "server_args");
     for (int i = 0; i < n_server_args; i++)
         ptls_json_elem_str(&j, server_args[i]);
@@ -413,8 +416,10 @@ int ptls_cmd_compare(int argc, char **argv)
             cmp_print_matrix(stdout, ins, n_inputs, rs, n_flavours, color);
             printf("(%d runs in %.1f s)\n", n_inputs * n_flavours, secs);
         } else {
-            printf("input: %s%s%s\n", ins[0].kind == CMP_INPUT_COMMAND ? "" : ins[0].name,
-                   ins[0].kind == CMP_INPUT_COMMAND ? ins[0].name : " - ", ins[0].description);
+            if (ins[0].kind == CMP_INPUT_COMMAND)
+                printf("input: client command: %s\n", ins[0].name);
+            else
+                printf("input: %s - %s\n", ins[0].name, ins[0].description);
             if (n_sargs) {
                 printf("s_server options:");
                 for (int i = 0; i < n_sargs; i++)
@@ -430,7 +435,8 @@ int ptls_cmd_compare(int argc, char **argv)
         if (!jf) {
             fprintf(stderr, "polytls compare: %s: %s\n", json, strerror(errno));
         } else {
-            json_document(jf, ins, n_inputs, rs, n_flavours, flavours, libs, corpus, sargs, n_sargs);
+            json_document(jf, ins, n_inputs, rs, n_flavours, flavours, libs, corpus, sargs, n_sargs, secs,
+                          jobs);
             if (!to_stdout_json) fclose(jf);
         }
     }

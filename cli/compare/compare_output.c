@@ -445,7 +445,7 @@ static void pad(FILE *out, const char *s, int w)
         fputc(' ', out);
 }
 
-#define COLW_MAX 44
+#define COLW_MAX 48
 
 /* value cut to the column width with "..." */
 static void fit(char *dst, size_t len, const char *v, int w)
@@ -547,13 +547,34 @@ void cmp_print_matrix(FILE *out, const cmp_input *ins, int n_cases, const cmp_re
         fprintf(out, "\n");
     }
     fprintf(out, "\n%d cases, %d flavours: %d cases differ (*)\n", n_cases, n_flavours, n_diff);
-    /* what differs, per case */
-    if (n_diff) fprintf(out, "\nDifferences:\n");
+    /* what differs, per case: the outcome shows in the matrix; when the
+     * outcomes agree, the fields that do not, with each flavour's value */
+    if (n_diff) fprintf(out, "\nDifferences (same outcome, other fields: values in flavour order):\n");
     for (int c = 0; c < n_cases; c++) {
         const cmp_result *row = &rs[(size_t)c * (size_t)n_flavours];
-        char diff[1024];
-        if (!cmp_differs(&ins[c], row, n_flavours, diff, sizeof diff)) continue;
-        fprintf(out, "  %s: %s\n", ins[c].name, diff);
+        if (!cmp_differs(&ins[c], row, n_flavours, NULL, 0)) continue;
+        cmp_grid gd;
+        grid_make(&gd, &ins[c], row, n_flavours);
+        int first = 1;
+        if (row_differs(&gd, n_flavours, 0)) {
+            int others = 0;
+            for (int r = 1; r < gd.nf; r++)
+                others += !cell(&gd, 0, r)->info && row_differs(&gd, n_flavours, r);
+            fprintf(out, "  %s: outcome (and %d more fields)\n", ins[c].name, others);
+            free(gd.f);
+            continue;
+        }
+        fprintf(out, "  %s:", ins[c].name);
+        for (int r = 1; r < gd.nf; r++) {
+            if (cell(&gd, 0, r)->info || !row_differs(&gd, n_flavours, r)) continue;
+            fprintf(out, "%s %s [", first ? "" : ";", cell(&gd, 0, r)->name);
+            for (int i = 0; i < n_flavours; i++)
+                fprintf(out, "%s%s", i ? " | " : "", cell(&gd, i, r)->value);
+            fprintf(out, "]");
+            first = 0;
+        }
+        fprintf(out, "\n");
+        free(gd.f);
     }
 }
 
