@@ -288,10 +288,26 @@ int ptls_cmd_compare(int argc, char **argv)
         free(sargs);
         return usage_error("%s", "no backend to compare");
     }
+    /* Library versions; by default a module that does not load is left out
+     * (as `polytls backends` leaves it out), named with -backends it gets a
+     * column saying why its server failed. */
     const char *libs[MAX_FLAVOURS];
+    int kept = 0;
     for (int i = 0; i < n_flavours; i++) {
         const ptls_backend *be = ptls_backend_load(flavours[i], err, sizeof err);
-        libs[i] = be ? be->library_version() : NULL;
+        if (!be && !backends) {
+            fprintf(stderr, "polytls compare: leaving out %s: %s\n", flavours[i], err);
+            continue;
+        }
+        libs[kept] = be ? be->library_version() : NULL;
+        flavours[kept++] = flavours[i];
+    }
+    n_flavours = kept;
+    if (n_flavours == 0) {
+        free(blist);
+        free(sargs);
+        fprintf(stderr, "polytls compare: no backend module loads\n");
+        return PTLS_EXIT_RUNTIME;
     }
 
     /* Inputs. */

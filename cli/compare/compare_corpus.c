@@ -174,6 +174,14 @@ static void c_mlkem_x25519(ptls_chb *b, ptls_buf *out)
     rec(b, out);
 }
 
+static void c_mlkem_valid(ptls_chb *b, ptls_buf *out)
+{
+    tls13_base(b, v13_12, 2);
+    ptls_chb_groups(b, (const uint16_t[]){0x11ec, 0x001d}, 2);
+    ptls_chb_key_share_mlkem768_x25519(b);
+    rec(b, out);
+}
+
 static void c_ffdhe_tls13(ptls_chb *b, ptls_buf *out)
 {
     tls13_base(b, v13_12, 2);
@@ -858,6 +866,10 @@ static const cmp_case cases[] = {
     {"mlkem-hybrid-then-x25519",
      "groups X25519MLKEM768, X25519; share for the hybrid only",
      c_mlkem_x25519,
+     {0}},
+    {"mlkem-hybrid-valid-key",
+     "X25519MLKEM768 share with a well-formed ML-KEM-768 key; X25519 also listed",
+     c_mlkem_valid,
      {0}},
     {"ffdhe2048-share",
      "TLS 1.3 key share ffdhe2048 (random 256 bytes), X25519 also listed",

@@ -214,6 +214,28 @@ void ptls_chb_key_share_len(ptls_chb *b, uint16_t group, size_t len)
     ext_from(b, PTLS_EXT_KEY_SHARE, &e);
 }
 
+void ptls_chb_key_share_mlkem768_x25519(ptls_chb *b)
+{
+    ptls_buf e = {0};
+    put16(&e, 4 + 1216);
+    put16(&e, GROUP_X25519MLKEM768);
+    put16(&e, 1216);
+    /* t: 3 polynomials x 256 coefficients, 12 bits each, two per 3 bytes */
+    for (int i = 0; i < 3 * 256 / 2; i++) {
+        unsigned char r[4], c[3];
+        ptls_chb_random_bytes(b, r, 4);
+        unsigned a = (unsigned)(r[0] | r[1] << 8) % 3329, d = (unsigned)(r[2] | r[3] << 8) % 3329;
+        c[0] = (unsigned char)a;
+        c[1] = (unsigned char)(a >> 8 | (d & 0x0f) << 4);
+        c[2] = (unsigned char)(d >> 4);
+        ptls_buf_append(&e, c, 3);
+    }
+    unsigned char rho_x25519[32 + 32];
+    ptls_chb_random_bytes(b, rho_x25519, sizeof rho_x25519); /* rho, then the X25519 share */
+    ptls_buf_append(&e, rho_x25519, sizeof rho_x25519);
+    ext_from(b, PTLS_EXT_KEY_SHARE, &e);
+}
+
 void ptls_chb_psk_modes(ptls_chb *b, const uint8_t *modes, size_t n)
 {
     ptls_buf e = {0};

@@ -93,6 +93,11 @@ void ptls_chb_versions(ptls_chb *b, const uint16_t *ids, size_t n);
 void ptls_chb_key_share(ptls_chb *b, const uint16_t *groups, size_t n);
 /* key_share with one entry of an explicit length (random bytes). */
 void ptls_chb_key_share_len(ptls_chb *b, uint16_t group, size_t len);
+/* key_share with one X25519MLKEM768 (0x11ec) entry whose ML-KEM-768
+ * encapsulation key is well formed (every coefficient below q = 3329, so it
+ * passes the FIPS 203 modulus check) followed by 32 bytes for X25519: 1216
+ * bytes a server can encapsulate to. */
+void ptls_chb_key_share_mlkem768_x25519(ptls_chb *b);
 /* psk_key_exchange_modes; ec_point_formats. */
 void ptls_chb_psk_modes(ptls_chb *b, const uint8_t *modes, size_t n);
 void ptls_chb_point_formats(ptls_chb *b, const uint8_t *formats, size_t n);
