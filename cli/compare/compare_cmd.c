@@ -164,11 +164,20 @@ static void json_document(FILE *out, const cmp_input *ins, int n_cases, const cm
     fprintf(out, "]}\n");
 }
 
-int ptls_cmd_compare(int argc, char **argv)
+/* What compare_main allocated, freed on every way out by ptls_cmd_compare. */
+static struct {
+    char **sargs;
+    char *blist;
+    cmp_input *ins;
+    int n_inputs;
+    cmp_result *rs;
+} own;
+
+static int compare_main(int argc, char **argv)
 {
     const char *backends = NULL, *json = NULL, *case_name = NULL, *dump = NULL;
     int corpus = 0, list = 0, jobs = 2, timeout = -1, quiet = 250, color = -1;
-    char **sargs = calloc((size_t)argc + 1, sizeof *sargs);
+    char **sargs = own.sargs = calloc((size_t)argc + 1, sizeof *sargs);
     int n_sargs = 0, input_at = -1;
     static const char *forbidden[] = {"-backend", "-accept",  "-port",   "-naccept", "-unix", "-dtls",
                                       "-dtls1",   "-dtls1_2", "-listen", "-workers", NULL};
@@ -180,7 +189,6 @@ int ptls_cmd_compare(int argc, char **argv)
             break;
         } else if (strcmp(a, "-help") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
-            free(sargs);
             return PTLS_EXIT_OK;
         } else if (strcmp(a, "-backends") == 0 && more) {
             backends = argv[++i];
@@ -211,13 +219,11 @@ int ptls_cmd_compare(int argc, char **argv)
         } else {
             for (int k = 0; forbidden[k]; k++)
                 if (strcmp(a, forbidden[k]) == 0) {
-                    free(sargs);
                     return usage_error("%s is set by compare itself (each child listens on 127.0.0.1:0, "
                                        "-naccept 1)",
                                        a);
                 }
             if (strncmp(a, "--", 2) == 0) {
-                free(sargs);
                 return usage_error("unknown option %s", a);
             }
             sargs[n_sargs++] = argv[i];
@@ -227,7 +233,6 @@ int ptls_cmd_compare(int argc, char **argv)
     if (list) {
         for (int i = 0; i < cmp_corpus_count(); i++)
             printf("%-36s %s\n", cmp_corpus_name(i), cmp_corpus_description(i));
-        free(sargs);
         return PTLS_EXIT_OK;
     }
     if (dump) {
@@ -239,18 +244,15 @@ int ptls_cmd_compare(int argc, char **argv)
             printf("%02x%s", ptls_buf_head(&in.bytes)[k], (k + 1) % 32 ? "" : "\n");
         if (ptls_buf_size(&in.bytes) % 32) printf("\n");
         ptls_buf_free(&in.bytes);
-        free(sargs);
         return PTLS_EXIT_OK;
     }
     int n_inputs_given = (input_at >= 0) + (case_name != NULL) + corpus;
     if (n_inputs_given != 1) {
-        free(sargs);
         return usage_error("%s", n_inputs_given
                                      ? "give one INPUT: -- INPUT, --case NAME or --corpus"
                                      : "no INPUT: -- CLIENT COMMAND, -- FILE, --case NAME or --corpus");
     }
     if (input_at >= 0 && input_at >= argc) {
-        free(sargs);
         return usage_error("%s", "nothing after --");
     }
 
@@ -259,22 +261,19 @@ int ptls_cmd_compare(int argc, char **argv)
     char err[2048];
     if (ptls_parse_args(n_sargs, sargs, &o, err, sizeof err) != 0) {
         fprintf(stderr, "polytls compare: s_server options: %s\n", err);
-        free(sargs);
         return PTLS_EXIT_USAGE;
     }
 
     /* Flavours: every built one, or -backends. */
     const char *flavours[MAX_FLAVOURS];
     int n_flavours = 0;
-    char *blist = backends ? strdup(backends) : NULL;
+    char *blist = own.blist = backends ? strdup(backends) : NULL;
     if (blist) {
         char *save = NULL;
         for (char *t = strtok_r(blist, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             const char *name = ptls_backend_resolve(t, err, sizeof err);
             if (!name) {
                 fprintf(stderr, "polytls compare: -backends: %s\n", err);
-                free(blist);
-                free(sargs);
                 return PTLS_EXIT_USAGE;
             }
             if (n_flavours < MAX_FLAVOURS) flavours[n_flavours++] = name;
@@ -284,8 +283,6 @@ int ptls_cmd_compare(int argc, char **argv)
             flavours[n_flavours++] = ptls_backend_name(i);
     }
     if (n_flavours == 0) {
-        free(blist);
-        free(sargs);
         return usage_error("%s", "no backend to compare");
     }
     /* Library versions; by default a module that does not load is left out
@@ -304,15 +301,14 @@ int ptls_cmd_compare(int argc, char **argv)
     }
     n_flavours = kept;
     if (n_flavours == 0) {
-        free(blist);
-        free(sargs);
         fprintf(stderr, "polytls compare: no backend module loads\n");
         return PTLS_EXIT_RUNTIME;
     }
 
     /* Inputs. */
     int n_inputs = corpus ? cmp_corpus_count() : 1;
-    cmp_input *ins = calloc((size_t)n_inputs, sizeof *ins);
+    cmp_input *ins = own.ins = calloc((size_t)n_inputs, sizeof *ins);
+    own.n_inputs = n_inputs;
     char label[1024];
     int rc_setup = 0;
     if (corpus) {
@@ -356,11 +352,6 @@ int ptls_cmd_compare(int argc, char **argv)
         }
     }
     if (rc_setup) {
-        for (int i = 0; i < n_inputs; i++)
-            ptls_buf_free(&ins[i].bytes);
-        free(ins);
-        free(blist);
-        free(sargs);
         return rc_setup;
     }
 
@@ -400,7 +391,7 @@ int ptls_cmd_compare(int argc, char **argv)
         .quiet_ms = quiet,
         .tmpdir = tmp,
     };
-    cmp_result *rs = calloc((size_t)n_inputs * (size_t)n_flavours, sizeof *rs);
+    cmp_result *rs = own.rs = calloc((size_t)n_inputs * (size_t)n_flavours, sizeof *rs);
     job_queue q = {.next = 0,
                    .total = n_inputs * n_flavours,
                    .n_flavours = n_flavours,
@@ -467,13 +458,20 @@ int ptls_cmd_compare(int argc, char **argv)
     int all_usage = 1;
     for (int i = 0; i < n_inputs * n_flavours; i++)
         all_usage &= rs[i].status == CMP_USAGE;
-    for (int i = 0; i < n_inputs; i++)
-        ptls_buf_free(&ins[i].bytes);
-    free(ins);
-    free(rs);
-    free(blist);
-    free(sargs);
     if (all_usage) return PTLS_EXIT_USAGE;
     if (refused) return PTLS_EXIT_CAPABILITY;
     return differs ? 1 : 0;
+}
+
+int ptls_cmd_compare(int argc, char **argv)
+{
+    int rc = compare_main(argc, argv);
+    for (int i = 0; own.ins && i < own.n_inputs; i++)
+        ptls_buf_free(&own.ins[i].bytes);
+    free(own.ins);
+    free(own.rs);
+    free(own.blist);
+    free(own.sargs);
+    memset(&own, 0, sizeof own);
+    return rc;
 }
