@@ -7,6 +7,7 @@
 
 #include "backends_cmd.h"
 #include "build_config.h"
+#include "compare/compare_cmd.h"
 #include "docs_cmd.h"
 #include "loop/server.h"
 #include "modes/modes.h"
@@ -22,6 +23,8 @@ static void usage(FILE *out)
             "Commands:\n"
             "  s_server [options]   TLS test server with openssl s_server's options (-backend NAME)\n"
             "  backends [-json]     compiled backends, library versions and capabilities\n"
+            "  compare ... INPUT    one handshake against every backend and flavour, side by side;\n"
+            "                       INPUT: -- CLIENT COMMAND, -- FILE (ClientHello), --case NAME, --corpus\n"
             "  version              polytls and backend library versions\n"
             "  docs KIND            generated reference: man-polytls, man-s_server, completion, options-md,\n"
             "                       flavours-md\n"
@@ -99,6 +102,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "s_server") == 0) return cmd_s_server(argc - 2, argv + 2);
     if (strcmp(cmd, "backends") == 0) return ptls_cmd_backends(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return ptls_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "docs") == 0) return ptls_cmd_docs(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-version") == 0) return cmd_version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-help") == 0 || strcmp(cmd, "--help") == 0) {
