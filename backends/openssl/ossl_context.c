@@ -40,7 +40,7 @@ static int ossl_apply_versions(SSL_CTX *ctx, const ptls_config *cfg, char *err, 
     if (!SSL_CTX_set_min_proto_version(ctx, cfg->min_version) ||
         !SSL_CTX_set_max_proto_version(ctx, cfg->max_version))
         return ossl_setting_failed(err, errlen, "the protocol version range");
-    /* OpenSSL 3.0 runs at security level 2 by default, which rules out TLS
+    /* OpenSSL (3.0 and later) runs at security level 2 by default, which rules out TLS
      * 1.0/1.1 (SHA-1 signatures) and anonymous suites. Level 0 only when the
      * configuration asks for one of those; an explicit @SECLEVEL in -cipher
      * is applied afterwards and wins. DTLS 1.0 is ruled out the same way
@@ -76,20 +76,12 @@ static int ossl_apply_ciphers(SSL_CTX *ctx, const ptls_config *cfg, char *err, s
     if (cfg->ciphersuites != NULL && !SSL_CTX_set_ciphersuites(ctx, cfg->ciphersuites))
         return ossl_setting_failed(err, errlen, "-ciphersuites");
 
-    if (cfg->n_group_ids > 0) {
-        int nids[32];
-        for (int i = 0; i < cfg->n_group_ids; i++) {
-            nids[i] = ossl_group_nid(cfg->group_ids[i]);
-            if (nids[i] == 0) {
-                snprintf(err, errlen, "-groups: group 0x%04x is not supported by OpenSSL 3.0",
-                         cfg->group_ids[i]);
-                return -1;
-            }
-        }
-        if (!SSL_CTX_set1_groups(ctx, nids, cfg->n_group_ids))
-            return ossl_setting_failed(err, errlen, "-groups");
-    }
     char list[1024];
+    if (cfg->n_group_ids > 0) {
+        if (ossl_group_list(cfg->group_ids, cfg->n_group_ids, list, sizeof(list), err, errlen) != 0)
+            return -1;
+        if (!SSL_CTX_set1_groups_list(ctx, list)) return ossl_setting_failed(err, errlen, "-groups");
+    }
     if (cfg->n_sigalg_ids > 0) {
         if (ossl_sigalg_list(cfg->sigalg_ids, cfg->n_sigalg_ids, list, sizeof(list), err, errlen) != 0)
             return -1;
