@@ -15,6 +15,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "ossl_private.h"
 
@@ -61,6 +62,17 @@ static const char *ossl_reason(const char *fmt, ...)
  * OPENSSL_NO_* macro). */
 #define OSSL_BUILT_WITHOUT(cap, what, macro)                                                                 \
     ossl_caps[cap] = ossl_reason("%s is built without %s (" macro ")", ossl_lib_name(), what)
+
+/* ML-DSA server certificates: the key type (keys load and sign) and the
+ * TLS signature scheme (the handshake can use them). */
+static int ossl_has_mldsa(void)
+{
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "ML-DSA-65", NULL);
+    int ok = pctx != NULL && ossl_sigalg_name(0x0905) != NULL;
+    EVP_PKEY_CTX_free(pctx);
+    ERR_clear_error();
+    return ok;
+}
 
 static void ossl_caps_init(void)
 {
@@ -132,8 +144,12 @@ static void ossl_caps_init(void)
     OSSL_BUILT_WITHOUT(PTLS_CAP_TRACE, "SSL_trace", "OPENSSL_NO_SSL_TRACE");
 #endif
 
-    /* What the library can do, asked of it: its TLS groups come from its
-     * providers (OpenSSL 3.5 added the ML-KEM ones). */
+    /* What the library can do, asked of it: key types, signature schemes
+     * and TLS groups come from its providers (OpenSSL 3.5 added ML-DSA and
+     * ML-KEM). */
+    if (!ossl_has_mldsa())
+        ossl_caps[PTLS_CAP_MLDSA] = ossl_reason(
+            "%s has no ML-DSA (no ML-DSA-65 key type, or no mldsa65 TLS signature scheme)", ossl_lib_name());
     if (ossl_group_ossl_name(0x11ec) == NULL)
         ossl_caps[PTLS_CAP_MLKEM] = ossl_reason(
             "%s has no ML-KEM groups (X25519MLKEM768 is not among its TLS groups)", ossl_lib_name());
