@@ -191,9 +191,10 @@ static int ossl_check_ids(const char *option, const uint16_t *ids, int n, int gr
     for (int i = 0; i < n; i++) {
         int known = (groups ? ossl_group_ossl_name(ids[i]) : ossl_sigalg_name(ids[i])) != NULL;
         if (!known) {
-            char reason[128];
-            snprintf(reason, sizeof(reason), "%s has no %s 0x%04x", ossl_lib_name(),
-                     groups ? "group" : "signature scheme", ids[i]);
+            char reason[192];
+            snprintf(reason, sizeof(reason), "%s has no %s 0x%04x%s", ossl_lib_name(),
+                     groups ? "group" : "signature scheme", ids[i],
+                     groups ? ossl_group_missing_why(ids[i]) : "");
             refuse(arg, option, reason);
             bad++;
         }

@@ -81,10 +81,17 @@ const char *ossl_group_ossl_name(uint16_t id)
     return known[i] > 0 ? e->ossl : NULL;
 }
 
-const char *ossl_group_display_name(uint16_t id)
+const char *ossl_group_missing_why(uint16_t id)
 {
-    const ossl_group_entry *e = ossl_group_entry_of(id);
-    return e != NULL ? e->name : NULL;
+#ifdef OPENSSL_NO_TLS_DEPRECATED_EC
+    /* 0x0001-0x0016: the curves RFC 8422 deprecated (P-192, P-224,
+     * secp256k1, the binary curves). */
+    if (id >= 0x0001 && id <= 0x0016)
+        return " (built without the deprecated TLS curves, OPENSSL_NO_TLS_DEPRECATED_EC)";
+#else
+    (void)id;
+#endif
+    return "";
 }
 
 const char *ossl_group_name_by_ossl_name(const char *ossl)
@@ -101,7 +108,8 @@ int ossl_group_list(const uint16_t *ids, int n, char *out, size_t outlen, char *
     for (int i = 0; i < n; i++) {
         const char *name = ossl_group_ossl_name(ids[i]);
         if (name == NULL) {
-            snprintf(err, errlen, "-groups: %s has no group 0x%04x", ossl_lib_name(), ids[i]);
+            snprintf(err, errlen, "-groups: %s has no group 0x%04x%s", ossl_lib_name(), ids[i],
+                     ossl_group_missing_why(ids[i]));
             return -1;
         }
         int w = snprintf(out + used, outlen - used, "%s%s", used ? ":" : "", name);

@@ -101,7 +101,8 @@ void ossl_install_callbacks(SSL_CTX *ctx, ossl_server *srv, const ptls_config *c
 /* OpenSSL's name of group id, NULL if the table or the linked library
  * lacks it. */
 const char *ossl_group_ossl_name(uint16_t id);
-const char *ossl_group_display_name(uint16_t id); /* the core's spelling, NULL if unknown */
+/* Why the library lacks group id, when its build says ("" otherwise). */
+const char *ossl_group_missing_why(uint16_t id);
 /* OpenSSL's TLS group name (SSL_group_to_name) -> the core's spelling. */
 const char *ossl_group_name_by_ossl_name(const char *ossl);
 /* "name:name:..." for set1_groups_list; fails naming the first id the
