@@ -1,6 +1,7 @@
 #include "error_names.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *ptls_alert_name(int code)
@@ -159,6 +160,10 @@ static const char *lookup(const struct code_name *t, size_t n, long code)
 const char *ptls_error_name(const char *backend, long code)
 {
     if (code == 0) return NULL;
+    /* A flavour ("openssl@3.5.7") has its family's codes. */
+    char family[32];
+    snprintf(family, sizeof family, "%.*s", (int)strcspn(backend, "@"), backend);
+    backend = family;
     if (strcmp(backend, "openssl") == 0) {
         long reason = code & 0x7FFFFF; /* ERR_GET_REASON in OpenSSL 3 */
         if (reason >= 1000 && reason < 1256) return ptls_alert_name((int)(reason - 1000));
