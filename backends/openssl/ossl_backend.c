@@ -275,6 +275,20 @@ static int ossl_check_config(const ptls_config *cfg, ossl_refuse_fn refuse, void
         refuse(arg, "-record_padding", why);
         n++;
     }
+#if OSSL_STAPLES_MATCHING_RESPONSES_ONLY
+    /* s_server staples the one file for both certificates; this library
+     * would staple it only for the one it is about (ossl_context.c checks
+     * that at start for -cert and -dcert). */
+    if (cfg->status_file != NULL && cfg->cert2.cert != NULL) {
+        snprintf(
+            why, sizeof(why),
+            "with -cert2: %s staples a response only about the certificate it serves, so one file cannot "
+            "serve both the -cert and the -cert2 certificate",
+            ossl_lib_name());
+        refuse(arg, "-status_file", why);
+        n++;
+    }
+#endif
     if (cfg->dtls) return n + ossl_check_dtls(cfg, refuse, arg);
     if (cfg->npn_wire != NULL && cfg->min_version >= PTLS_TLS1_3) {
         refuse(arg, "-nextprotoneg", "NPN does not exist in TLS 1.3");

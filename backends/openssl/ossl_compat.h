@@ -40,4 +40,15 @@ const char *ossl_lib_name(void);
 #define OSSL_HAVE_SIGNATURE_NAME 0
 #endif
 
+/* OCSP stapling (3.6, with TLS 1.3 multi-stapling): the library staples a
+ * successful response only when one of its single responses is about the
+ * certificate it serves (serial and issuer name hash), and nothing for a
+ * self-signed certificate; otherwise it silently sends no staple. 3.0 and
+ * 3.5 staple the -status_file bytes as given. */
+#if OPENSSL_VERSION_NUMBER >= 0x30600000L
+#define OSSL_STAPLES_MATCHING_RESPONSES_ONLY 1
+#else
+#define OSSL_STAPLES_MATCHING_RESPONSES_ONLY 0
+#endif
+
 #endif
