@@ -1131,6 +1131,144 @@ Test(client_auth, no_ca_names)
 
 /* Which tests prove each capability. A backend that claims a capability
  * not listed here fails: a claim needs a proof. */
+/* Post-quantum key exchange and certificates. The peer is an OpenSSL >= 3.5
+ * command-line tool (ML-KEM groups, ML-DSA keys): POLYTLS_TEST_OPENSSL35,
+ * which tests/CMakeLists.txt sets to the openssl@3.5.7 flavour's bin/openssl
+ * when that flavour is built. */
+static const char *openssl35(void)
+{
+    const char *p = getenv("POLYTLS_TEST_OPENSSL35");
+    if (p == NULL || *p == '\0')
+        cr_skip_test("no OpenSSL >= 3.5 client: set POLYTLS_TEST_OPENSSL35 (set by tests/CMakeLists.txt when "
+                     "the openssl@3.5.7 flavour is built)");
+    return p;
+}
+
+/* GET / from a -www server with the 3.5 client; returns its output. */
+static char *client35(int port, const char *flags)
+{
+    char *out;
+    pt_run(&out, 20, port, GET_PIPE "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof %s", openssl35(), flags);
+    return out;
+}
+
+static char *events_of(pt_server *s)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/events.jsonl", s->dir);
+    char *ev = pt_read_file(path, NULL);
+    cr_assert_not_null(ev, "%s", path);
+    return ev;
+}
+
+Test(pq, mlkem_hybrid_handshake_with_default_groups)
+{
+    PT_REQUIRE_CAP("mlkem");
+    const char *cli = openssl35();
+    (void)cli;
+    /* The library's default group list has X25519MLKEM768 first. */
+    pt_server s;
+    PT_START(&s, 0, "-www -json events.jsonl " RSA_CERT);
+    char *out = client35(s.port, "-tls1_3 -groups X25519MLKEM768");
+    expect_in(out, "Negotiated TLS1.3 group: X25519MLKEM768", "the client's view");
+    expect_in(out, "Key exchange group: X25519MLKEM768", "the -www page");
+    free(out);
+    pt_server_stop(&s);
+    char *ev = events_of(&s);
+    expect_in(ev, "\"group\":\"X25519MLKEM768\"", "handshake_done event");
+    free(ev);
+}
+
+Test(pq, mlkem_group_list_applied)
+{
+    PT_REQUIRE_CAP("mlkem");
+    const char *cli = openssl35();
+    (void)cli;
+    static const char *const groups[] = {"X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024",
+                                         "MLKEM512",       "MLKEM768",          "MLKEM1024"};
+    const char *list = "X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:MLKEM512:MLKEM768:MLKEM1024";
+    char *err;
+    pt_polytls(&err,
+               "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -groups %s " RSA_CERT
+               " -naccept 1 </dev/null & p=$!; sleep 0.5; kill $p 2>/dev/null; wait $p",
+               list);
+    if (strstr(err, "Unknown group"))
+        cr_skip_test("the core's group table (core/group_table.c) does not know the ML-KEM names: %s", err);
+    free(err);
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl -groups %s " RSA_CERT, list);
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        char flags[128], want[128];
+        snprintf(flags, sizeof flags, "-tls1_3 -groups %s", groups[i]);
+        char *out = client35(s.port, flags);
+        snprintf(want, sizeof want, "Key exchange group: %s\n", groups[i]);
+        expect_in(out, want, groups[i]);
+        free(out);
+    }
+    /* Only ML-KEM groups configured: a classic-only client finds none. */
+    char *out = client35(s.port, "-tls1_3 -groups X25519:P-256");
+    expect_not_in(out, PAGE, "a client without ML-KEM");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(pq, mlkem_only_client_refused_without_mlkem)
+{
+    /* The counterpart: a library without ML-KEM shares no group with a
+     * client that offers only X25519MLKEM768, and the handshake fails. */
+    PT_REQUIRE_CAP("tls1.3");
+    if (pt_has_cap("mlkem")) cr_skip_test("backend %s has mlkem (pq/mlkem_* tests)", pt_backend());
+    const char *cli = openssl35();
+    (void)cli;
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl " RSA_CERT);
+    char *out = client35(s.port, "-tls1_3 -groups X25519MLKEM768");
+    cr_assert(!strstr(out, "X25519MLKEM768\n"),
+              "backend %s negotiated X25519MLKEM768 but refuses capability mlkem (%s): fix its capability "
+              "table\n%s",
+              pt_backend(), pt_cap_reason("mlkem"), out);
+    expect_not_in(out, PAGE, "an ML-KEM-only client");
+    free(out);
+    /* The alert differs by library (OpenSSL: handshake_failure; wolfSSL
+     * 5.5.4 answers with a HelloRetryRequest that changes nothing, which the
+     * client rejects); the server goes on serving. */
+    cr_assert_eq(pt_server_wait(&s, 0), -1, "the server exited");
+    out = client(s.port, "-tls1_3");
+    expect_in(out, PAGE, "a classic client afterwards");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(pq, mldsa_server_certificate)
+{
+    PT_REQUIRE_CAP("mldsa");
+    PT_REQUIRE_CAP("tls1.3");
+    const char *cli = openssl35();
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    int rc = pt_run(&out, 60, 0,
+                    "%s req -x509 -newkey ML-DSA-65 -nodes -keyout %s/mldsa.key -out %s/mldsa.pem -days 2 "
+                    "-subj /CN=localhost",
+                    cli, dir, dir);
+    cr_assert_eq(rc, 0, "ML-DSA-65 certificate: %s", out);
+    free(out);
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl -cert %s/mldsa.pem -key %s/mldsa.key", dir, dir);
+    char flags[600];
+    snprintf(flags, sizeof flags, "-tls1_3 -verify_return_error -CAfile %s/mldsa.pem -servername localhost",
+             dir);
+    out = client35(s.port, flags);
+    expect_in(out, PAGE, "handshake with an ML-DSA-65 certificate");
+    expect_in(out, "Verification: OK", "the client verified the ML-DSA signature chain");
+    expect_in(out, "mldsa65", "the client's view of the signature scheme");
+    free(out);
+    pt_server_stop(&s);
+    char *ev = events_of(&s);
+    expect_in(ev, "\"signature_scheme\":\"mldsa65\"", "handshake_done event");
+    free(ev);
+}
+
 Test(capabilities, every_claimed_capability_has_a_test)
 {
     static const char *proven[] = {"tls1.0",
@@ -1189,7 +1327,9 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "dtls",
                                    "dtls1.0",
                                    "dtls1.2",
-                                   "dtls1.3"};
+                                   "dtls1.3",
+                                   "mlkem",
+                                   "mldsa"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];
