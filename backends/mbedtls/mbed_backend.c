@@ -291,9 +291,9 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
 #else
     [PTLS_CAP_OCSP_STAPLE_TLS13] = MBED_CAP_TLS13, /* the -tls1_3 refusal says it */
 #endif
-#if PTLS_BACKEND_ABI >= 5 /* caps.h with the mlkem capability */
     [PTLS_CAP_MLKEM] = MBED_LIB " has no ML-KEM key exchange groups",
-#endif
+    [PTLS_CAP_MLDSA] = MBED_LIB " has no ML-DSA signatures",
+    [PTLS_CAP_DTLS1_3] = MBED_LIB " has no DTLS 1.3",
 };
 
 static const char *mbed_library_version(void)

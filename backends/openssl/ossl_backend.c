@@ -144,6 +144,10 @@ static void ossl_caps_init(void)
     OSSL_BUILT_WITHOUT(PTLS_CAP_TRACE, "SSL_trace", "OPENSSL_NO_SSL_TRACE");
 #endif
 
+#ifndef DTLS1_3_VERSION
+    ossl_caps[PTLS_CAP_DTLS1_3] = ossl_reason("%s has no DTLS 1.3 (no DTLS1_3_VERSION)", ossl_lib_name());
+#endif
+
     /* What the library can do, asked of it: key types, signature schemes
      * and TLS groups come from its providers (OpenSSL 3.5 added ML-DSA and
      * ML-KEM). */

@@ -134,6 +134,10 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
 #else
     [PTLS_CAP_DTLS1_3] = WSSL_NO_DTLS13_REASON,
 #endif
+    [PTLS_CAP_MLKEM] = WSSL_CAP(WSSL_HAS_MLKEM && WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_HAVE_MLKEM")),
+    /* ML-DSA (Dilithium) server certificates: not in this build's
+     * --enable-all set; they need --enable-mldsa and its TLS hooks. */
+    [PTLS_CAP_MLDSA] = WSSL_LIB " is built without ML-DSA (HAVE_DILITHIUM)",
 };
 
 static const char *wssl_library_version(void)
