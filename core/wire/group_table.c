@@ -52,6 +52,9 @@ static const struct named_id sigalgs[] = {
     {0x0809, "rsa_pss_pss_sha256", NULL, NULL},
     {0x080a, "rsa_pss_pss_sha384", NULL, NULL},
     {0x080b, "rsa_pss_pss_sha512", NULL, NULL},
+    {0x0904, "mldsa44", "ML-DSA-44", NULL},
+    {0x0905, "mldsa65", "ML-DSA-65", NULL},
+    {0x0906, "mldsa87", "ML-DSA-87", NULL},
 };
 
 static const struct named_id *by_id(const struct named_id *t, size_t n, uint16_t id)

@@ -34,11 +34,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend_loader.h"
-#include "capability.h"
-#include "cipher_table.h"
+#include "module/backend_loader.h"
+#include "options/capability.h"
+#include "wire/cipher_table.h"
 #include "polytls/backend.h"
-#include "server_opts.h"
+#include "options/server_opts.h"
 
 #define MAX_MODULES 8
 
