@@ -49,10 +49,13 @@ static void ensure_std_fds(void)
 static int cmd_version(void)
 {
     printf("polytls %s\n", POLYTLS_VERSION);
+    int width = 8; /* the longest name: flavours are "openssl@3.5.7" */
+    for (int i = 0; i < ptls_backend_count(); i++)
+        if ((int)strlen(ptls_backend_name(i)) > width) width = (int)strlen(ptls_backend_name(i));
     for (int i = 0; i < ptls_backend_count(); i++) {
         char err[1024];
         const ptls_backend *be = ptls_backend_load(ptls_backend_name(i), err, sizeof err);
-        printf("  %-8s %s\n", ptls_backend_name(i), be ? be->library_version() : err);
+        printf("  %-*s %s\n", width, ptls_backend_name(i), be ? be->library_version() : err);
     }
     return 0;
 }
