@@ -1194,7 +1194,7 @@ Test(pq, mlkem_group_list_applied)
     char list[256] = "";
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         char *err;
-        int rc = pt_polytls(&err, "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -groups %s " RSA_CERT
+        int rc = pt_polytls(&err, "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -tls1_3 -groups %s " RSA_CERT
                                   " -naccept 1 </dev/null & p=$!; sleep 0.3; kill $p 2>/dev/null; wait $p",
                             all[i]);
         if (strstr(err, "capability error")) {
