@@ -138,6 +138,23 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     /* ML-DSA (Dilithium) server certificates: not in this build's
      * --enable-all set; they need --enable-mldsa and its TLS hooks. */
     [PTLS_CAP_MLDSA] = WSSL_LIB " is built without ML-DSA (HAVE_DILITHIUM)",
+    /* The verification policy (wssl_verify_policy.c): what a verify
+     * callback can check. */
+    [PTLS_CAP_VERIFY_HOST] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_TIME] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_PURPOSE] = PTLS_SUPPORTED,
+    [PTLS_CAP_PARTIAL_CHAIN] = PTLS_SUPPORTED,
+    [PTLS_CAP_X509_POLICY] = WSSL_LIB " has no certificate policy processing (RFC 5280 6.1: policy tree, "
+                                      "explicit policy, policy mapping)",
+    [PTLS_CAP_X509_FLAGS] = WSSL_LIB " has no switches for its chain building and checks (strict mode, "
+                                     "unhandled critical extensions, self-signature checks, search order, "
+                                     "proxy certificates)",
+    [PTLS_CAP_CRL_EXTENDED] = WSSL_LIB " has no indirect or delta CRLs",
+    [PTLS_CAP_AUTH_LEVEL] = WSSL_LIB " has minimum key sizes (wolfSSL_CTX_SetMinRsaKey_Sz, SetMinEccKey_Sz) "
+                                     "that bind the server's own keys too, no security level for the peer's "
+                                     "chain alone",
+    [PTLS_CAP_SUITEB] = WSSL_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
+                                 "group and signature restrictions yet",
 };
 
 static const char *wssl_library_version(void)
@@ -274,6 +291,7 @@ static int wssl_check_config(const ptls_config *cfg,
         n++;
     }
     if (cfg->dtls) n += wssl_dtls_check_config(cfg, refuse, arg);
+    n += wssl_policy_check_config(cfg, refuse, arg);
     return n;
 }
 

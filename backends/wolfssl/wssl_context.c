@@ -194,7 +194,7 @@ static int wssl_setup_verify(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err
 
         if (names != NULL) wolfSSL_CTX_set_client_CA_list(ctx, names);
     }
-    return 0;
+    return wssl_policy_setup(ctx, cfg, err, errlen);
 }
 
 static int wssl_setup_dh(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)

@@ -185,4 +185,9 @@ int wssl_make_selfsigned(const char *cert_path, const char *key_path, char *err,
 void wssl_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 unsigned char *wssl_read_file(const char *path, size_t *len);
 
+/* wssl_verify_policy.c: ptls_config.verify in a verify callback */
+int wssl_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
+                             void *arg);
+int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+
 #endif
