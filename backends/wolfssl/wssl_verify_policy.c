@@ -38,6 +38,8 @@ enum {
 
 static struct {
     int active;
+    int overridden; /* a date error of the chain being verified was overridden */
+    int ex_index;   /* WOLFSSL ex_data slot: set when the policy overrode the library's verdict */
     char host[256], email[256], ip[64];
     unsigned purpose_xku; /* 0: no purpose check */
     int no_check_time;
@@ -66,12 +68,21 @@ static const char *wssl_named_purpose(const char *verify_name)
 int wssl_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
                              void *arg)
 {
-    const char *purpose = cfg->verify.purpose;
-    if (purpose == NULL || strcmp(purpose, "crlsign") != 0) return 0;
-    refuse(arg, "-purpose",
-           "crlsign is a key usage, not an extended key usage: polytls checks only extended key usages of a "
-           "client certificate on " WSSL_LIB);
-    return 1;
+    const ptls_verify_policy *p = &cfg->verify;
+    int n = 0;
+    if (p->purpose != NULL && strcmp(p->purpose, "sslclient") != 0) {
+        refuse(arg, "-purpose",
+               WSSL_LIB " always demands the clientAuth extended key usage of a client certificate "
+                        "(EXTKEYUSE_AUTH_E, before any verify callback); only -purpose sslclient can be honoured");
+        n++;
+    }
+    if (p->verify_name != NULL && strcmp(p->verify_name, "ssl_client") != 0 && strcmp(p->verify_name, "default") != 0) {
+        refuse(arg, "-verify_name",
+               WSSL_LIB " always demands the clientAuth extended key usage of a client certificate "
+                        "(EXTKEYUSE_AUTH_E); only -verify_name ssl_client or default can be honoured");
+        n++;
+    }
+    return n;
 }
 
 /* The store's error for a date: the library's code, or its OpenSSL-style
@@ -160,6 +171,7 @@ static int wssl_policy_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
             !(wssl_vpol.no_check_time || wssl_vpol.have_attime))
             return 0;
         wolfSSL_X509_STORE_CTX_set_error(store, 0);
+        wssl_vpol.overridden = 1;
     }
     if (x == NULL) return preverify;
     if (wssl_vpol.have_attime && !wssl_vpol.no_check_time) {
@@ -174,6 +186,18 @@ static int wssl_policy_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
         }
     }
     if (depth != 0) return 1;
+    /* The leaf, the last call: an overridden date error must not remain
+     * the connection's verify result. */
+    if (wssl_vpol.overridden) {
+        WOLFSSL *ssl = wolfSSL_X509_STORE_CTX_get_ex_data(store, wolfSSL_get_ex_data_X509_STORE_CTX_idx());
+        wssl_vpol.overridden = 0;
+        /* 5.9.2 takes this; 5.5.4 stores the error after the callback,
+         * so the mark below makes wssl_policy_verify_result say OK. */
+        if (ssl != NULL) {
+            wolfSSL_set_verify_result(ssl, 0);
+            if (wssl_vpol.ex_index >= 0) wolfSSL_set_ex_data(ssl, wssl_vpol.ex_index, &wssl_vpol);
+        }
+    }
     if (wssl_vpol.host[0] &&
         wolfSSL_X509_check_host(x, wssl_vpol.host, strlen(wssl_vpol.host), 0, NULL) != WOLFSSL_SUCCESS) {
         wolfSSL_X509_STORE_CTX_set_error(store, 62 /* X509_V_ERR_HOSTNAME_MISMATCH */);
@@ -210,6 +234,7 @@ int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_
         return 0;
     memset(&wssl_vpol, 0, sizeof(wssl_vpol));
     wssl_vpol.active = 1;
+    wssl_vpol.ex_index = wolfSSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
     if (p->host) snprintf(wssl_vpol.host, sizeof(wssl_vpol.host), "%s", p->host);
     if (p->email) snprintf(wssl_vpol.email, sizeof(wssl_vpol.email), "%s", p->email);
     if (p->ip) snprintf(wssl_vpol.ip, sizeof(wssl_vpol.ip), "%s", p->ip);
@@ -221,4 +246,11 @@ int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_
     wssl_vpol.attime = (time_t)p->attime;
     wolfSSL_CTX_set_verify(ctx, wolfSSL_CTX_get_verify_mode(ctx), wssl_policy_verify_cb);
     return 0;
+}
+
+long wssl_policy_verify_result(WOLFSSL *ssl, long vr)
+{
+    if (vr != 0 && wssl_vpol.active && wssl_vpol.ex_index >= 0 && wolfSSL_get_ex_data(ssl, wssl_vpol.ex_index) != NULL)
+        return 0;
+    return vr;
 }

@@ -152,6 +152,15 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         {"no-ca-names", "-no_ca_names", "-no_ca_names"},
         {"id-prefix", "-id_prefix pt", "-id_prefix"},
         {"client-sigalgs", "-client_sigalgs rsa_pss_rsae_sha256", "-client_sigalgs"},
+        {"verify-host", "-verify 1 -verify_hostname a.test", "-verify_hostname"},
+        {"verify-time", "-verify 1 -no_check_time", "-no_check_time"},
+        {"verify-purpose", "-verify 1 -purpose sslclient", "-purpose"},
+        {"partial-chain", "-verify 1 -partial_chain", "-partial_chain"},
+        {"x509-policy", "-verify 1 -policy_check", "-policy_check"},
+        {"x509-flags", "-verify 1 -x509_strict", "-x509_strict"},
+        {"crl-extended", "-verify 1 -use_deltas", "-use_deltas"},
+        {"auth-level", "-verify 1 -auth_level 2", "-auth_level"},
+        {"suiteb", "-suiteB_128", "-suiteB_128"},
     };
     int refused = 0;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {

@@ -1329,7 +1329,16 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "dtls1.2",
                                    "dtls1.3",
                                    "mlkem",
-                                   "mldsa"};
+                                   "mldsa",
+                                   "verify-host",
+                                   "verify-time",
+                                   "verify-purpose",
+                                   "partial-chain",
+                                   "x509-policy",
+                                   "x509-flags",
+                                   "crl-extended",
+                                   "auth-level",
+                                   "suiteb"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];
