@@ -309,7 +309,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_AUTH_LEVEL] = "polytls does not map -auth_level to an " MBED_LIB " certificate profile "
                             "(mbedtls_ssl_conf_cert_profile) yet",
     [PTLS_CAP_SUITEB] = MBED_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
-                        "group and signature restrictions yet",
+                                 "group and signature restrictions yet",
 };
 
 static const char *mbed_library_version(void)

@@ -168,8 +168,8 @@ int mbed_load_crl_dir(mbedtls_x509_crl *crl, const char *dir);
 int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h);
 
 /* mbed_verify_policy.c: ptls_config.verify in the verify callback */
-int mbed_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
-                             void *arg);
+int mbed_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
 int mbed_policy_new(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen);
 void mbed_policy_free(mbed_server *s);
 /* For each certificate of the chain (depth 0 = the leaf): adds flags, and

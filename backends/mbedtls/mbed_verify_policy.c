@@ -37,8 +37,8 @@ struct mbed_vpolicy {
     long long attime;
 };
 
-int mbed_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
-                             void *arg)
+int mbed_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
 {
     const ptls_verify_policy *p = &cfg->verify;
     int n = 0;
@@ -51,8 +51,9 @@ int mbed_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, c
     if (p->verify_name != NULL && strcmp(p->verify_name, "ssl_client") != 0 &&
         strcmp(p->verify_name, "default") != 0) {
         refuse(arg, "-verify_name",
-               MBED_LIB " always checks a client certificate for the clientAuth purpose "
-                        "(mbedtls_ssl_check_cert_usage); only -verify_name ssl_client or default can be honoured");
+               MBED_LIB
+               " always checks a client certificate for the clientAuth purpose "
+               "(mbedtls_ssl_check_cert_usage); only -verify_name ssl_client or default can be honoured");
         n++;
     }
     return n;
@@ -156,7 +157,8 @@ static int mbed_san_match(const mbedtls_x509_crt *crt, int tag, const struct mbe
         if (t == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | tag)) {
             (*seen)++;
             if (tag == 2 && mbed_host_match((const char *)p, len, v->host)) return 1;
-            if (tag == 1 && len == strlen(v->email) && strncasecmp((const char *)p, v->email, len) == 0) return 1;
+            if (tag == 1 && len == strlen(v->email) && strncasecmp((const char *)p, v->email, len) == 0)
+                return 1;
             if (tag == 7 && len == v->ip_len && memcmp(p, v->ip, len) == 0) return 1;
         }
         p += len;
@@ -204,7 +206,8 @@ void mbed_policy_check(const mbed_server *s, mbedtls_x509_crt *crt, int depth, u
     if (v->have_attime && !v->no_check_time) {
         if (v->attime < mbed_time_t(&crt->valid_from)) {
             *flags |= MBEDTLS_X509_BADCERT_FUTURE;
-            if (!vtext[0]) snprintf(vtext, vtext_len, "certificate is not yet valid at -attime (depth %d)", depth);
+            if (!vtext[0])
+                snprintf(vtext, vtext_len, "certificate is not yet valid at -attime (depth %d)", depth);
         } else if (v->attime > mbed_time_t(&crt->valid_to)) {
             *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
             if (!vtext[0]) snprintf(vtext, vtext_len, "certificate has expired at -attime (depth %d)", depth);

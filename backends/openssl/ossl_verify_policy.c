@@ -47,7 +47,7 @@ static const struct {
 
 /* -policy_print: what s_server's verify callback prints (apps/lib/apps.c,
  * policies_print) when the library notifies the policy result (ok == 2). */
-static void ossl_print_policies(const char *title, STACK_OF(X509_POLICY_NODE) *nodes)
+static void ossl_print_policies(const char *title, STACK_OF(X509_POLICY_NODE) * nodes)
 {
     char oid[128];
     ossl_host->log("%s Policies:", title);
@@ -83,7 +83,8 @@ int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, si
 
     if (p->verify_name != NULL) {
         const X509_VERIFY_PARAM *named = X509_VERIFY_PARAM_lookup(p->verify_name);
-        if (named == NULL || !X509_VERIFY_PARAM_set1(vpm, named)) return ossl_policy_fail(err, errlen, "-verify_name");
+        if (named == NULL || !X509_VERIFY_PARAM_set1(vpm, named))
+            return ossl_policy_fail(err, errlen, "-verify_name");
     }
     if (p->purpose != NULL) {
         int idx = X509_PURPOSE_get_by_sname(p->purpose);
@@ -111,7 +112,8 @@ int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, si
         if (p->flags & ossl_vflags[i].ptls) flags |= ossl_vflags[i].x509;
     if (flags != 0 && !X509_VERIFY_PARAM_set_flags(vpm, flags))
         return ossl_policy_fail(err, errlen, "the verification flags");
-    if (p->flags & PTLS_VF_POLICY_PRINT) SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), ossl_policy_print_cb);
+    if (p->flags & PTLS_VF_POLICY_PRINT)
+        SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), ossl_policy_print_cb);
 
     if (p->suiteb != PTLS_SUITEB_NONE) {
         long cf = p->suiteb == PTLS_SUITEB_128_ONLY ? SSL_CERT_FLAG_SUITEB_128_LOS_ONLY

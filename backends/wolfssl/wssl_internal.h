@@ -186,8 +186,8 @@ void wssl_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__(
 unsigned char *wssl_read_file(const char *path, size_t *len);
 
 /* wssl_verify_policy.c: ptls_config.verify in a verify callback */
-int wssl_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
-                             void *arg);
+int wssl_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
 int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
 /* The connection's verify result, 0 where the policy overrode the error. */
 long wssl_policy_verify_result(WOLFSSL *ssl, long vr);

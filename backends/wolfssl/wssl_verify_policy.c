@@ -51,8 +51,9 @@ static const struct {
     const char *name;
     unsigned xku;
 } wssl_purposes[] = {
-    {"sslclient", WSSL_XKU_SSL_CLIENT}, {"sslserver", WSSL_XKU_SSL_SERVER}, {"nssslserver", WSSL_XKU_SSL_SERVER},
-    {"smimesign", WSSL_XKU_SMIME},      {"smimeencrypt", WSSL_XKU_SMIME},   {"ocsphelper", WSSL_XKU_OCSP_SIGN},
+    {"sslclient", WSSL_XKU_SSL_CLIENT},    {"sslserver", WSSL_XKU_SSL_SERVER},
+    {"nssslserver", WSSL_XKU_SSL_SERVER},  {"smimesign", WSSL_XKU_SMIME},
+    {"smimeencrypt", WSSL_XKU_SMIME},      {"ocsphelper", WSSL_XKU_OCSP_SIGN},
     {"timestampsign", WSSL_XKU_TIMESTAMP}, {"any", 0},
 };
 
@@ -65,18 +66,20 @@ static const char *wssl_named_purpose(const char *verify_name)
     return NULL; /* default */
 }
 
-int wssl_policy_check_config(const ptls_config *cfg, void (*refuse)(void *arg, const char *option, const char *reason),
-                             void *arg)
+int wssl_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
 {
     const ptls_verify_policy *p = &cfg->verify;
     int n = 0;
     if (p->purpose != NULL && strcmp(p->purpose, "sslclient") != 0) {
         refuse(arg, "-purpose",
-               WSSL_LIB " always demands the clientAuth extended key usage of a client certificate "
-                        "(EXTKEYUSE_AUTH_E, before any verify callback); only -purpose sslclient can be honoured");
+               WSSL_LIB
+               " always demands the clientAuth extended key usage of a client certificate "
+               "(EXTKEYUSE_AUTH_E, before any verify callback); only -purpose sslclient can be honoured");
         n++;
     }
-    if (p->verify_name != NULL && strcmp(p->verify_name, "ssl_client") != 0 && strcmp(p->verify_name, "default") != 0) {
+    if (p->verify_name != NULL && strcmp(p->verify_name, "ssl_client") != 0 &&
+        strcmp(p->verify_name, "default") != 0) {
         refuse(arg, "-verify_name",
                WSSL_LIB " always demands the clientAuth extended key usage of a client certificate "
                         "(EXTKEYUSE_AUTH_E); only -verify_name ssl_client or default can be honoured");
@@ -153,7 +156,8 @@ static int wssl_san_has_email(WOLFSSL_X509 *x, const char *email)
         const unsigned char *names_end = p + len;
         while (p < names_end) {
             if (wssl_der_item(&p, names_end, &tag, &len)) return 0;
-            if (tag == 0x81 && len == strlen(email) && strncasecmp((const char *)p, email, len) == 0) return 1;
+            if (tag == 0x81 && len == strlen(email) && strncasecmp((const char *)p, email, len) == 0)
+                return 1;
             p += len;
         }
         return 0;
@@ -250,7 +254,8 @@ int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_
 
 long wssl_policy_verify_result(WOLFSSL *ssl, long vr)
 {
-    if (vr != 0 && wssl_vpol.active && wssl_vpol.ex_index >= 0 && wolfSSL_get_ex_data(ssl, wssl_vpol.ex_index) != NULL)
+    if (vr != 0 && wssl_vpol.active && wssl_vpol.ex_index >= 0 &&
+        wolfSSL_get_ex_data(ssl, wssl_vpol.ex_index) != NULL)
         return 0;
     return vr;
 }

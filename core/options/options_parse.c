@@ -633,10 +633,10 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         int vrc = ptls_apply_verify_option(o, id, v, err, errlen);
         if (vrc >= 0) return vrc;
     }
-        /* Options that change nothing in polytls (-nbio, -no_ssl3, -no_comp,
-         * -ign_eof, ...: their effect is always in force) and options that
-         * validation refuses (UNIMPLEMENTED, backend capabilities). */
-        break;
+    /* Options that change nothing in polytls (-nbio, -no_ssl3, -no_comp,
+     * -ign_eof, ...: their effect is always in force) and options that
+     * validation refuses (UNIMPLEMENTED, backend capabilities). */
+    break;
     }
     return 0;
 }

@@ -28,8 +28,9 @@ static int verify_usage(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* X509_PURPOSE short names of OpenSSL 3.0 (X509_PURPOSE_get_by_sname). */
-static const char *const purposes[] = {"sslclient", "sslserver", "nssslserver",  "smimesign", "smimeencrypt",
-                                       "crlsign",   "any",       "ocsphelper", "timestampsign"};
+static const char *const purposes[] = {"sslclient", "sslserver",    "nssslserver",
+                                       "smimesign", "smimeencrypt", "crlsign",
+                                       "any",       "ocsphelper",   "timestampsign"};
 /* X509_VERIFY_PARAM_lookup names (the built-in parameter sets). */
 static const char *const verify_names[] = {"default", "pkcs7", "smime_sign", "ssl_client", "ssl_server"};
 
@@ -118,11 +119,13 @@ int ptls_apply_verify_option(ptls_server_opts *o, int id, const char *v, char *e
         return 0;
     }
     case OPTID_VERIFY_HOSTNAME:
-        if (!*v || strchr(v, ' ')) return verify_usage(err, errlen, "Invalid host name \"%s\" for -verify_hostname", v);
+        if (!*v || strchr(v, ' '))
+            return verify_usage(err, errlen, "Invalid host name \"%s\" for -verify_hostname", v);
         p->host = v;
         return 0;
     case OPTID_VERIFY_EMAIL:
-        if (!strchr(v, '@')) return verify_usage(err, errlen, "Invalid e-mail address \"%s\" for -verify_email", v);
+        if (!strchr(v, '@'))
+            return verify_usage(err, errlen, "Invalid e-mail address \"%s\" for -verify_email", v);
         p->email = v;
         return 0;
     case OPTID_VERIFY_IP:
@@ -131,7 +134,8 @@ int ptls_apply_verify_option(ptls_server_opts *o, int id, const char *v, char *e
         p->ip = v;
         return 0;
     case OPTID_POLICY:
-        if (!is_oid(v)) return verify_usage(err, errlen, "Invalid policy \"%s\" for -policy (a dotted OID)", v);
+        if (!is_oid(v))
+            return verify_usage(err, errlen, "Invalid policy \"%s\" for -policy (a dotted OID)", v);
         if (p->n_policies >= PTLS_MAX_POLICIES)
             return verify_usage(err, errlen, "At most %d -policy options", PTLS_MAX_POLICIES);
         p->policies[p->n_policies++] = v;

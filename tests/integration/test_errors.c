@@ -181,8 +181,8 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
 
 Test(capabilities, unimplemented_options_are_refused_not_ignored)
 {
-    static const char *opts[] = {"-engine dynamic", "-ssl_config x",          "-async",     "-nbio_test",
-                                 "-security_debug", "-xchain_build",          "-stateless", "-sctp",
+    static const char *opts[] = {"-engine dynamic", "-ssl_config x", "-async",     "-nbio_test",
+                                 "-security_debug", "-xchain_build", "-stateless", "-sctp",
                                  "-crl_download",   "-status"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char *out;

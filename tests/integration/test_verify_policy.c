@@ -21,7 +21,8 @@ static void client_cert(int port, const char *name, int expect_ok, const char *w
 {
     char *out;
     pt_run(&out, 20, port,
-           GET_PIPE "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cert @PKI@/%s.pem -key @PKI@/%s.key",
+           GET_PIPE
+           "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cert @PKI@/%s.pem -key @PKI@/%s.key",
            name, name);
     const char *cn = strcmp(name, "client-inter-chain") == 0 ? "client-inter" : name;
     int named = 0;
@@ -51,15 +52,18 @@ static void accept_reject(const char *args, const char *good, const char *bad)
 Test(verify_policy, verify_hostname_checks_the_client_certificate_name)
 {
     PT_REQUIRE_CAP("verify-host");
-    accept_reject("-Verify 1 -verify_hostname client.example " CA " " RSA_CERT, "client-names", "client-other");
+    accept_reject("-Verify 1 -verify_hostname client.example " CA " " RSA_CERT, "client-names",
+                  "client-other");
     /* -verify: a certificate that is sent must match too. */
-    accept_reject("-verify 1 -verify_hostname client.example " CA " " RSA_CERT, "client-names", "client-other");
+    accept_reject("-verify 1 -verify_hostname client.example " CA " " RSA_CERT, "client-names",
+                  "client-other");
 }
 
 Test(verify_policy, verify_email_and_verify_ip)
 {
     PT_REQUIRE_CAP("verify-host");
-    accept_reject("-Verify 1 -verify_email client@example.com " CA " " RSA_CERT, "client-names", "client-other");
+    accept_reject("-Verify 1 -verify_email client@example.com " CA " " RSA_CERT, "client-names",
+                  "client-other");
     accept_reject("-Verify 1 -verify_ip 127.0.0.1 " CA " " RSA_CERT, "client-names", "client-other");
 }
 
@@ -84,8 +88,8 @@ Test(verify_policy, purpose_and_verify_name)
     pt_server s;
     if (pt_server_start(&s, 0, "-www -Verify 1 -purpose sslserver " CA " " RSA_CERT) != 0) {
         char *e = pt_server_stderr(&s);
-        cr_assert(s.status == 3 && strstr(e, "capability error") && strstr(e, "-purpose"), "exit %d: %s", s.status,
-                  e);
+        cr_assert(s.status == 3 && strstr(e, "capability error") && strstr(e, "-purpose"), "exit %d: %s",
+                  s.status, e);
         free(e);
         return;
     }
@@ -97,7 +101,8 @@ Test(verify_policy, purpose_and_verify_name)
 Test(verify_policy, partial_chain_trusts_an_intermediate)
 {
     PT_REQUIRE_CAP("partial-chain");
-    accept_reject("-Verify 2 -partial_chain -CAfile @PKI@/inter.pem " RSA_CERT, "client-inter-chain", "client");
+    accept_reject("-Verify 2 -partial_chain -CAfile @PKI@/inter.pem " RSA_CERT, "client-inter-chain",
+                  "client");
 }
 
 Test(verify_policy, certificate_policies)
@@ -127,8 +132,8 @@ Test(verify_policy, x509_flags)
 Test(verify_policy, extended_crl_and_deltas)
 {
     PT_REQUIRE_CAP("crl-extended");
-    accept_reject("-Verify 1 -extended_crl -use_deltas -CRL @PKI@/crl.pem -crl_check " CA " " RSA_CERT, "client",
-                  "revoked");
+    accept_reject("-Verify 1 -extended_crl -use_deltas -CRL @PKI@/crl.pem -crl_check " CA " " RSA_CERT,
+                  "client", "revoked");
 }
 
 Test(verify_policy, auth_level)
@@ -156,8 +161,10 @@ Test(verify_policy, suiteb_restricts_the_handshake)
         free(out);
         /* Not Suite B: an RSA-only client offer finds nothing to agree on. */
         pt_run(&out, 20, s.port,
-               GET_PIPE "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cipher ECDHE-RSA-AES128-GCM-SHA256");
-        cr_assert(!strstr(out, "Protocol version:"), "%s accepted a non-Suite B suite: %s", modes[i].flag, out);
+               GET_PIPE
+               "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cipher ECDHE-RSA-AES128-GCM-SHA256");
+        cr_assert(!strstr(out, "Protocol version:"), "%s accepted a non-Suite B suite: %s", modes[i].flag,
+                  out);
         free(out);
         pt_server_stop(&s);
     }
@@ -177,8 +184,9 @@ Test(verify_policy, policy_options_need_verify)
         free(out);
     }
     char *out;
-    int rc = pt_polytls(&out, "s_server -backend %s -accept 127.0.0.1:0 -verify 1 -verify_ip not-an-ip " RSA_CERT
-                              " </dev/null",
+    int rc = pt_polytls(&out,
+                        "s_server -backend %s -accept 127.0.0.1:0 -verify 1 -verify_ip not-an-ip " RSA_CERT
+                        " </dev/null",
                         pt_backend());
     cr_assert_eq(rc, 2, "exit %d: %s", rc, out);
     free(out);
