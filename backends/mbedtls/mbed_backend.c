@@ -146,7 +146,12 @@ void mbed_errf(char *err, size_t errlen, int ret, const char *fmt, ...)
 #endif
 
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-#define MBED_CAP_MFL PTLS_SUPPORTED
+/* mbedtls_ssl_conf_max_frag_len: "With TLS, this currently only affects
+ * ApplicationData, not handshake messages" (ssl.h); seen: a 683-byte
+ * Certificate record with -max_send_frag 512. */
+#define MBED_CAP_MFL                                                                                         \
+    MBED_LIB " limits only application data records in TLS (mbedtls_ssl_conf_max_frag_len): its handshake "  \
+             "records (Certificate) can be larger than -max_send_frag"
 #else
 #define MBED_CAP_MFL MBED_OFF(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
 #endif

@@ -101,11 +101,12 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
 #endif
     [PTLS_CAP_STATE] = WSSL_LIB "'s info callback reports only part of the handshake states",
     [PTLS_CAP_PRIORITIZE_CHACHA] = WSSL_LIB " has no ChaCha20 prioritisation option",
-    [PTLS_CAP_NO_ETM] = WSSL_LIB ": disabling encrypt-then-MAC could not be verified to take effect",
+    [PTLS_CAP_NO_ETM] = WSSL_CAP(WSSL_HAS_ETM, WSSL_WITHOUT("HAVE_ENCRYPT_THEN_MAC")),
     [PTLS_CAP_NO_EMS] = WSSL_LIB " keeps negotiating extended master secret after "
                                  "wolfSSL_(CTX_)DisableExtendedMasterSecret (tested)",
-    [PTLS_CAP_NO_CA_NAMES] = WSSL_LIB " sends no CA names in CertificateRequest even when given a list, so "
-                                      "the default cannot match s_server",
+    /* wssl_setup_verify gives the library the -CAfile subjects unless
+     * -no_ca_names; without a list it sends none (TLS 1.2 and 1.3). */
+    [PTLS_CAP_NO_CA_NAMES] = PTLS_SUPPORTED,
     [PTLS_CAP_ID_PREFIX] = WSSL_LIB " has no session ID generation callback",
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
 #if WSSL_BUG_SIGALGS_NOT_OWN

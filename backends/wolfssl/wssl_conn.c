@@ -404,7 +404,7 @@ int wssl_renegotiate(void *conn, int request_cert)
     if (request_cert) {
         int mode = WOLFSSL_VERIFY_PEER;
         if (c->srv->verify_mode == PTLS_VERIFY_REQUIRE) mode |= WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-        wolfSSL_set_verify(c->ssl, mode, NULL);
+        wolfSSL_set_verify(c->ssl, mode, wssl_policy_callback());
     }
     c->last_err = 0;
     c->last_text[0] = '\0';

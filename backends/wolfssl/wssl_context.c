@@ -141,7 +141,10 @@ static int wssl_setup_verify(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err
      * which is the REQUEST/REQUIRE contract (a cert that is sent must
      * verify). */
     wolfSSL_CTX_set_verify(ctx, mode, NULL);
-    if (cfg->verify_depth >= 0) wolfSSL_CTX_set_verify_depth(ctx, cfg->verify_depth);
+    /* One more than asked: the library counts a trust anchor the client
+     * sends; the verify callback applies the exact limit
+     * (wssl_verify_policy.c). */
+    if (cfg->verify_depth >= 0) wolfSSL_CTX_set_verify_depth(ctx, cfg->verify_depth + 1);
 
     if (cfg->ca_file != NULL || cfg->ca_path != NULL) {
         /* IGNORE_ERR: a hashed -CApath also holds CRLs and other files that
@@ -284,12 +287,10 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-prioritize_chacha";
     else if (cfg->id_prefix != NULL)
         opt = "-id_prefix";
-    else if (cfg->no_etm)
+    else if (cfg->no_etm && !WSSL_HAS_ETM)
         opt = "-no_etm";
     else if (cfg->no_ems)
         opt = "-no_ems";
-    else if (cfg->no_ca_names)
-        opt = "-no_ca_names";
     else if (cfg->n_client_sigalg_ids > 0)
         opt = "-client_sigalgs";
     else if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN)

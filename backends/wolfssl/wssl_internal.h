@@ -189,6 +189,9 @@ unsigned char *wssl_read_file(const char *path, size_t *len);
 int wssl_policy_check_config(const ptls_config *cfg,
                              void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
 int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+/* The verify callback a connection must keep when it sets its own verify
+ * mode (renegotiation), NULL when there is none. */
+VerifyCallback wssl_policy_callback(void);
 /* The connection's verify result, 0 where the policy overrode the error. */
 long wssl_policy_verify_result(WOLFSSL *ssl, long vr);
 

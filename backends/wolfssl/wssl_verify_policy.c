@@ -38,8 +38,9 @@ enum {
 
 static struct {
     int active;
-    int overridden; /* a date error of the chain being verified was overridden */
-    int ex_index;   /* WOLFSSL ex_data slot: set when the policy overrode the library's verdict */
+    int overridden;   /* a date error of the chain being verified was overridden */
+    int verify_depth; /* -verify/-Verify N, -1: library default */
+    int ex_index;     /* WOLFSSL ex_data slot: set when the policy overrode the library's verdict */
     char host[256], email[256], ip[64];
     unsigned purpose_xku; /* 0: no purpose check */
     int no_check_time;
@@ -178,6 +179,17 @@ static int wssl_policy_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
         wssl_vpol.overridden = 1;
     }
     if (x == NULL) return preverify;
+    /* -verify N: N intermediate CAs at most (OpenSSL's meaning). The
+     * library counts every certificate the client sent, a trust anchor it
+     * sent too ("Maximum Chain Depth Exceeded" for leaf + root at -verify
+     * 0), so its limit is one higher (wssl_context.c) and the exact limit
+     * is here: a certificate deeper than N must be the (self-issued) trust
+     * anchor. */
+    if (wssl_vpol.verify_depth >= 0 && depth > wssl_vpol.verify_depth &&
+        wolfSSL_X509_NAME_cmp(wolfSSL_X509_get_issuer_name(x), wolfSSL_X509_get_subject_name(x)) != 0) {
+        wolfSSL_X509_STORE_CTX_set_error(store, 22 /* X509_V_ERR_CERT_CHAIN_TOO_LONG */);
+        return 0;
+    }
     if (wssl_vpol.have_attime && !wssl_vpol.no_check_time) {
         time_t t = wssl_vpol.attime;
         if (wolfSSL_X509_cmp_time(wolfSSL_X509_get_notBefore(x), &t) > 0) {
@@ -233,10 +245,9 @@ int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_
 
     (void)err;
     (void)errlen;
-    if (!p->host && !p->email && !p->ip && !p->purpose && !p->verify_name && !p->have_attime &&
-        !(p->flags & PTLS_VF_NO_CHECK_TIME))
-        return 0;
+    if (cfg->verify_mode == PTLS_VERIFY_NONE) return 0;
     memset(&wssl_vpol, 0, sizeof(wssl_vpol));
+    wssl_vpol.verify_depth = cfg->verify_depth;
     wssl_vpol.active = 1;
     wssl_vpol.ex_index = wolfSSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
     if (p->host) snprintf(wssl_vpol.host, sizeof(wssl_vpol.host), "%s", p->host);
@@ -258,4 +269,9 @@ long wssl_policy_verify_result(WOLFSSL *ssl, long vr)
         wolfSSL_get_ex_data(ssl, wssl_vpol.ex_index) != NULL)
         return 0;
     return vr;
+}
+
+VerifyCallback wssl_policy_callback(void)
+{
+    return wssl_vpol.active ? wssl_policy_verify_cb : NULL;
 }

@@ -170,6 +170,28 @@ Test(verify_policy, suiteb_restricts_the_handshake)
     }
 }
 
+/* -verify N allows N intermediate CAs; a trust anchor the client sends
+ * along does not count (wolfSSL counted it: "Maximum Chain Depth
+ * Exceeded" for -verify 0 and a client sending its CA). */
+Test(verify_policy, verify_depth_ignores_a_sent_trust_anchor)
+{
+    PT_REQUIRE_CAP("verify-depth");
+    pt_server s;
+    PT_START(&s, 0, "-www -verify 0 " CA " " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port,
+           GET_PIPE "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cert @PKI@/client.pem -key "
+                    "@PKI@/client.key -cert_chain @PKI@/ca.pem");
+    cr_assert(strstr(out, "Client certificate verification: OK"), "leaf + CA at -verify 0: %s", out);
+    free(out);
+    pt_run(&out, 20, s.port,
+           GET_PIPE "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -cert @PKI@/client-inter.pem -key "
+                    "@PKI@/client-inter.key -cert_chain @PKI@/inter.pem");
+    cr_assert(!strstr(out, "Client certificate verification: OK"), "an intermediate at -verify 0: %s", out);
+    free(out);
+    pt_server_stop(&s);
+}
+
 /* A verification policy without -verify/-Verify would check nothing. */
 Test(verify_policy, policy_options_need_verify)
 {
