@@ -100,7 +100,9 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                                      "ClientHello, little for TLS 1.3)",
 #endif
     [PTLS_CAP_STATE] = WSSL_LIB "'s info callback reports only part of the handshake states",
-    [PTLS_CAP_PRIORITIZE_CHACHA] = WSSL_LIB " has no ChaCha20 prioritisation option",
+    /* No library option: the connection's suite list is reordered from
+     * the ClientHello (wssl_chacha_first). */
+    [PTLS_CAP_PRIORITIZE_CHACHA] = PTLS_SUPPORTED,
     [PTLS_CAP_NO_ETM] = WSSL_CAP(WSSL_HAS_ETM, WSSL_WITHOUT("HAVE_ENCRYPT_THEN_MAC")),
     [PTLS_CAP_NO_EMS] = WSSL_LIB " keeps negotiating extended master secret after "
                                  "wolfSSL_(CTX_)DisableExtendedMasterSecret (tested)",

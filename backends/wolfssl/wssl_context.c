@@ -283,8 +283,6 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-trace";
     else if (cfg->state)
         opt = "-state";
-    else if (cfg->prioritize_chacha)
-        opt = "-prioritize_chacha";
     else if (cfg->id_prefix != NULL)
         opt = "-id_prefix";
     else if (cfg->no_etm && !WSSL_HAS_ETM)
@@ -457,6 +455,7 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->alpn = cfg->alpn_wire != NULL;
     srv->sni = cfg->cert2.cert != NULL;
     srv->client_order = !cfg->server_pref && (!cfg->dtls || srv->dtls13);
+    srv->chacha_first = cfg->server_pref && cfg->prioritize_chacha && (!cfg->dtls || srv->dtls13);
     srv->status_file_set = cfg->status_file != NULL;
     if (cfg->psk != NULL) {
         srv->psk = malloc(cfg->psk_len ? cfg->psk_len : 1);

@@ -37,6 +37,7 @@ typedef struct wssl_server {
     int alpn;            /* cfg->alpn_wire set: ask host->alpn_select */
     int sni;             /* cfg->cert2.cert set: ask host->sni_select */
     int client_order;    /* TLS without -serverpref: wssl_client_order per connection */
+    int chacha_first;    /* -serverpref -prioritize_chacha: wssl_chacha_first per connection */
     int status_file_set; /* for the OCSP-specific error hint */
     unsigned char *ocsp; /* DER OCSP response to staple, NULL if none */
     size_t ocsp_len;
@@ -124,6 +125,9 @@ int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
  * from the core's view of its ClientHello; list: the server's suites in
  * wolfSSL's syntax, NULL for the connection's current ones. */
 int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
+/* -serverpref -prioritize_chacha: the ChaCha20 suites first when the
+ * client's first suite is one (list as for wssl_client_order). */
+int wssl_chacha_first(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
 /* set_cipher_list on one connection, keeping the default signature
  * algorithms (wolfSSL would derive them from the suite names). */
 int wssl_set_conn_ciphers(WOLFSSL *ssl, const char *list);
