@@ -313,6 +313,11 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_CRL_EXTENDED] = MBED_LIB " has no indirect or delta CRLs",
     [PTLS_CAP_AUTH_LEVEL] = "polytls does not map -auth_level to an " MBED_LIB " certificate profile "
                             "(mbedtls_ssl_conf_cert_profile) yet",
+    [PTLS_CAP_CA_STORE] =
+        MBED_LIB " has no certificate store URIs (OpenSSL's OSSL_STORE); use -CAfile or -CApath",
+    [PTLS_CAP_CHAIN_CA] = MBED_LIB " sends the -cert/-cert_chain certificates as given and has no chain "
+                                   "building (SSL_CTX_build_cert_chain); polytls does not build it for the "
+                                   "library yet",
     [PTLS_CAP_SUITEB] = MBED_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
                                  "group and signature restrictions yet",
 };

@@ -115,6 +115,21 @@ int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, si
     if (p->flags & PTLS_VF_POLICY_PRINT)
         SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), ossl_policy_print_cb);
 
+    if (p->ca_store != NULL && !SSL_CTX_load_verify_store(ctx, p->ca_store))
+        return ossl_policy_fail(err, errlen, "-CAstore");
+    if (p->chain_ca_file != NULL || p->chain_ca_path != NULL || p->chain_ca_store != NULL) {
+        /* s_server's ssl_load_stores: the chain store; the library builds
+         * the server's chain from it (automatically when -cert_chain gives
+         * none, or with -build_chain). */
+        X509_STORE *chain = X509_STORE_new();
+        int ok = chain != NULL &&
+                 (p->chain_ca_file == NULL || X509_STORE_load_file(chain, p->chain_ca_file)) &&
+                 (p->chain_ca_path == NULL || X509_STORE_load_path(chain, p->chain_ca_path)) &&
+                 (p->chain_ca_store == NULL || X509_STORE_load_store(chain, p->chain_ca_store)) &&
+                 SSL_CTX_set1_chain_cert_store(ctx, chain);
+        X509_STORE_free(chain);
+        if (!ok) return ossl_policy_fail(err, errlen, "-chainCAfile/-chainCApath/-chainCAstore");
+    }
     if (p->suiteb != PTLS_SUITEB_NONE) {
         long cf = p->suiteb == PTLS_SUITEB_128_ONLY ? SSL_CERT_FLAG_SUITEB_128_LOS_ONLY
                   : p->suiteb == PTLS_SUITEB_128    ? SSL_CERT_FLAG_SUITEB_128_LOS
@@ -126,5 +141,14 @@ int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, si
         if (!SSL_CTX_set_cipher_list(ctx, "DEFAULT"))
             return ossl_policy_fail(err, errlen, "the Suite B cipher suites");
     }
+    return 0;
+}
+
+int ossl_build_chain(SSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg->verify.build_chain) return 0;
+    /* As s_server's set_cert_key_stuff: the chain of every loaded
+     * certificate, from the chain store (or the verification store). */
+    if (!SSL_CTX_build_cert_chain(ctx, 0)) return ossl_policy_fail(err, errlen, "-build_chain");
     return 0;
 }

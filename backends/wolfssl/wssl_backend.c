@@ -156,6 +156,11 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_AUTH_LEVEL] = WSSL_LIB " has minimum key sizes (wolfSSL_CTX_SetMinRsaKey_Sz, SetMinEccKey_Sz) "
                                      "that bind the server's own keys too, no security level for the peer's "
                                      "chain alone",
+    [PTLS_CAP_CA_STORE] =
+        WSSL_LIB " has no certificate store URIs (OpenSSL's OSSL_STORE); use -CAfile or -CApath",
+    [PTLS_CAP_CHAIN_CA] = WSSL_LIB " sends the -cert/-cert_chain certificates as given and has no chain "
+                                   "building (SSL_CTX_build_cert_chain); polytls does not build it for the "
+                                   "library yet",
     [PTLS_CAP_SUITEB] = WSSL_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
                                  "group and signature restrictions yet",
 };

@@ -64,7 +64,7 @@
       "Private key pass phrase source (pass:, env:, file:, fd:, stdin)", "pass:secret")                      \
     X(CERT_CHAIN, "cert_chain", OPT_INFILE, GRP_IDENTITY, CERT_CHAIN, "Server certificate chain file (PEM)", \
       "chain.pem")                                                                                           \
-    X(BUILD_CHAIN, "build_chain", OPT_FLAG, GRP_IDENTITY, UNIMPLEMENTED, "Build server certificate chain",   \
+    X(BUILD_CHAIN, "build_chain", OPT_FLAG, GRP_IDENTITY, CHAIN_CA, "Build server certificate chain",   \
       NULL)                                                                                                  \
     X(DCERT, "dcert", OPT_INFILE, GRP_IDENTITY, DUAL_CERT, "Second server certificate (another key type)",   \
       "ecdsa.pem")                                                                                           \
@@ -85,11 +85,11 @@
     X(NOCERT, "nocert", OPT_FLAG, GRP_IDENTITY, ANON_DH, "Don't use any certificates (anonymous DH)", NULL)  \
     X(DHPARAM, "dhparam", OPT_INFILE, GRP_IDENTITY, DHPARAM, "DH parameters file to use", "dh.pem")          \
     X(NO_DHE, "no_dhe", OPT_FLAG, GRP_IDENTITY, NO_DHE, "Disable ephemeral DH", NULL)                        \
-    X(CHAINCAFILE, "chainCAfile", OPT_INFILE, GRP_IDENTITY, UNIMPLEMENTED,                                   \
+    X(CHAINCAFILE, "chainCAfile", OPT_INFILE, GRP_IDENTITY, CHAIN_CA,                                   \
       "CA file for certificate chain building", "ca.pem")                                                    \
-    X(CHAINCAPATH, "chainCApath", OPT_DIR, GRP_IDENTITY, UNIMPLEMENTED, "CA directory for chain building",   \
+    X(CHAINCAPATH, "chainCApath", OPT_DIR, GRP_IDENTITY, CHAIN_CA, "CA directory for chain building",   \
       "/tmp")                                                                                                \
-    X(CHAINCASTORE, "chainCAstore", OPT_STRING, GRP_IDENTITY, UNIMPLEMENTED,                                 \
+    X(CHAINCASTORE, "chainCAstore", OPT_STRING, GRP_IDENTITY, CHAIN_CA,                                 \
       "CA store URI for chain building", "file:/tmp")                                                        \
     X(CONTEXT, "context", OPT_STRING, GRP_SESSIONS, SESSION_CONTEXT, "Set session ID context", "polytls")    \
     X(SERVERNAME, "servername", OPT_STRING, GRP_EXTENSIONS, SNI_CERT, "Server name that selects -cert2",     \
@@ -114,7 +114,7 @@
       "ca.pem")                                                                                              \
     X(CAPATH, "CApath", OPT_DIR, GRP_VERIFY, CA_PATH, "Hashed directory of CAs for client verification",     \
       "/tmp")                                                                                                \
-    X(CASTORE, "CAstore", OPT_STRING, GRP_VERIFY, UNIMPLEMENTED, "URI to store of CAs", "file:/tmp")         \
+    X(CASTORE, "CAstore", OPT_STRING, GRP_VERIFY, CA_STORE, "URI to store of CAs", "file:/tmp")         \
     X(NO_CAFILE, "no-CAfile", OPT_FLAG, GRP_VERIFY, NONE,                                                    \
       "Do not load the default CA file (polytls never loads it)", NULL)                                      \
     X(NO_CAPATH, "no-CApath", OPT_FLAG, GRP_VERIFY, NONE,                                                    \
@@ -123,7 +123,7 @@
       "Do not load the default CA store (polytls never loads it)", NULL)                                     \
     X(VERIFYCAFILE, "verifyCAfile", OPT_INFILE, GRP_VERIFY, CLIENT_VERIFY, "Same as -CAfile", "ca.pem")      \
     X(VERIFYCAPATH, "verifyCApath", OPT_DIR, GRP_VERIFY, CA_PATH, "Same as -CApath", "/tmp")                 \
-    X(VERIFYCASTORE, "verifyCAstore", OPT_STRING, GRP_VERIFY, UNIMPLEMENTED,                                 \
+    X(VERIFYCASTORE, "verifyCAstore", OPT_STRING, GRP_VERIFY, CA_STORE,                                 \
       "CA store URI for verification", "file:/tmp")                                                          \
     X(CRL, "CRL", OPT_INFILE, GRP_VERIFY, CRL, "CRL file for client verification (implies -crl_check)",      \
       "crl.pem")                                                                                             \

@@ -142,6 +142,22 @@ int ptls_apply_verify_option(ptls_server_opts *o, int id, const char *v, char *e
         /* Like OpenSSL's opt_verify: a policy turns on policy checking. */
         p->flags |= PTLS_VF_POLICY_CHECK;
         return 0;
+    case OPTID_CASTORE:
+    case OPTID_VERIFYCASTORE:
+        p->ca_store = v;
+        return 0;
+    case OPTID_CHAINCAFILE:
+        p->chain_ca_file = v;
+        return 0;
+    case OPTID_CHAINCAPATH:
+        p->chain_ca_path = v;
+        return 0;
+    case OPTID_CHAINCASTORE:
+        p->chain_ca_store = v;
+        return 0;
+    case OPTID_BUILD_CHAIN:
+        p->build_chain = 1;
+        return 0;
     case OPTID_SUITEB_128_ONLY:
         p->suiteb = PTLS_SUITEB_128_ONLY;
         return 0;

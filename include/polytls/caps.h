@@ -84,7 +84,10 @@
     X(X509_FLAGS, "x509-flags", "chain building and checking flags (-x509_strict, -ignore_critical, ...)")   \
     X(CRL_EXTENDED, "crl-extended", "indirect and delta CRLs (-extended_crl, -use_deltas)")                  \
     X(AUTH_LEVEL, "auth-level", "chain security level (-auth_level)")                                        \
-    X(SUITEB, "suiteb", "Suite B restrictions (-suiteB_128_only, -suiteB_128, -suiteB_192)")
+    X(SUITEB, "suiteb", "Suite B restrictions (-suiteB_128_only, -suiteB_128, -suiteB_192)")                 \
+    X(CA_STORE, "ca-store", "trusted CAs from a store URI (-CAstore, -verifyCAstore)")                       \
+    X(CHAIN_CA, "chain-ca",                                                                                  \
+      "building the server chain from CAs (-chainCAfile, -chainCApath, -chainCAstore, -build_chain)")
 
 enum ptls_cap {
 #define PTLS_CAP_ENUM(id, name, desc) PTLS_CAP_##id,

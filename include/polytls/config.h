@@ -82,6 +82,13 @@ typedef struct ptls_verify_policy {
     int n_policies;
     unsigned flags; /* enum ptls_verify_flag */
     int suiteb;     /* enum ptls_suiteb */
+
+    /* Stores and chains. */
+    const char *ca_store;       /* -CAstore/-verifyCAstore: store URI of trusted CAs (OpenSSL's OSSL_STORE) */
+    const char *chain_ca_file;  /* -chainCAfile: CAs the server's own chain is built from */
+    const char *chain_ca_path;  /* -chainCApath */
+    const char *chain_ca_store; /* -chainCAstore */
+    int build_chain;            /* -build_chain: build (and check) the server's chain at start */
 } ptls_verify_policy;
 
 typedef struct ptls_config {

@@ -161,6 +161,8 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         {"crl-extended", "-verify 1 -use_deltas", "-use_deltas"},
         {"auth-level", "-verify 1 -auth_level 2", "-auth_level"},
         {"suiteb", "-suiteB_128", "-suiteB_128"},
+        {"ca-store", "-CAstore file:@PKI@/ca.pem", "-CAstore"},
+        {"chain-ca", "-chainCAfile @PKI@/ca.pem", "-chainCAfile"},
     };
     int refused = 0;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {

@@ -207,7 +207,8 @@ Test(ciphers, prioritize_chacha)
         s.port,
         "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
     /* Server order (each library's own), which puts no ChaCha suite first. */
-    expect_not_in(out, "Cipher is TLS_CHACHA20_POLY1305_SHA256", "client does not prefer ChaCha: server order");
+    expect_not_in(out, "Cipher is TLS_CHACHA20_POLY1305_SHA256",
+                  "client does not prefer ChaCha: server order");
     expect_in(out, "Cipher is TLS_AES_", "client does not prefer ChaCha: server order");
     free(out);
     pt_server_stop(&s);
@@ -1342,7 +1343,9 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "x509-flags",
                                    "crl-extended",
                                    "auth-level",
-                                   "suiteb"};
+                                   "suiteb",
+                                   "ca-store",
+                                   "chain-ca"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];

@@ -213,3 +213,46 @@ Test(verify_policy, policy_options_need_verify)
     cr_assert_eq(rc, 2, "exit %d: %s", rc, out);
     free(out);
 }
+
+/* -CAstore: the trusted CAs from a store URI. */
+Test(stores, ca_store_uri)
+{
+    PT_REQUIRE_CAP("ca-store");
+    accept_reject("-Verify 1 -CAstore file:@PKI@/ca.pem " RSA_CERT, "client", "stranger");
+    accept_reject("-Verify 1 -verifyCAstore file:@PKI@/ca.pem " RSA_CERT, "client", "stranger");
+}
+
+/* -chainCAfile: the server's chain (leaf signed by the intermediate) is
+ * completed from the chain store, so a client trusting only the root
+ * verifies it; -build_chain builds it at start. */
+Test(stores, chain_ca_file_and_build_chain)
+{
+    PT_REQUIRE_CAP("chain-ca");
+    char dir[256], *out;
+    pt_mkdtemp(dir, sizeof dir);
+    pt_run(&out, 10, 0, "cat @PKI@/inter.pem @PKI@/ca.pem > %s/chain-cas.pem", dir);
+    free(out);
+    static const char *args[] = {"", "-chainCAfile @PKI@/inter.pem",
+                                 "-build_chain -chainCAfile %s/chain-cas.pem"};
+    for (int i = 0; i < 3; i++) {
+        char extra[512];
+        snprintf(extra, sizeof extra, args[i], dir);
+        pt_server s;
+        PT_START(&s, 0, "-www -cert @PKI@/leaf.pem -key @PKI@/leaf.key %s", extra);
+        pt_run(&out, 20, s.port,
+               GET_PIPE "openssl s_client -connect 127.0.0.1:@PORT@ -ign_eof -CAfile @PKI@/ca.pem");
+        int ok = strstr(out, "Verify return code: 0 (ok)") != NULL;
+        cr_assert(i == 0 ? !ok : ok, "[%s] server chain %s: %s", extra,
+                  i == 0 ? "must be incomplete" : "must verify", out);
+        free(out);
+        pt_server_stop(&s);
+    }
+    /* A chain that cannot be built is an error at start. */
+    char *err;
+    int rc = pt_polytls(&err,
+                        "s_server -backend %s -accept 127.0.0.1:0 -cert @PKI@/leaf.pem -key @PKI@/leaf.key "
+                        "-build_chain -chainCAfile @PKI@/unknownca.pem </dev/null",
+                        pt_backend());
+    cr_assert_neq(rc, 0, "-build_chain without the chain's CAs started: %s", err);
+    free(err);
+}
