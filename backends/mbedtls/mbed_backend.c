@@ -146,7 +146,12 @@ void mbed_errf(char *err, size_t errlen, int ret, const char *fmt, ...)
 #endif
 
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-#define MBED_CAP_MFL PTLS_SUPPORTED
+/* mbedtls_ssl_conf_max_frag_len: "With TLS, this currently only affects
+ * ApplicationData, not handshake messages" (ssl.h); seen: a 683-byte
+ * Certificate record with -max_send_frag 512. */
+#define MBED_CAP_MFL                                                                                         \
+    MBED_LIB " limits only application data records in TLS (mbedtls_ssl_conf_max_frag_len): its handshake "  \
+             "records (Certificate) can be larger than -max_send_frag"
 #else
 #define MBED_CAP_MFL MBED_OFF(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
 #endif
@@ -294,6 +299,27 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_MLKEM] = MBED_LIB " has no ML-KEM key exchange groups",
     [PTLS_CAP_MLDSA] = MBED_LIB " has no ML-DSA signatures",
     [PTLS_CAP_DTLS1_3] = MBED_LIB " has no DTLS 1.3",
+    /* The verification policy (mbed_verify_policy.c): what the verify
+     * callback can check. */
+    [PTLS_CAP_VERIFY_HOST] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_TIME] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_PURPOSE] = PTLS_SUPPORTED,
+    [PTLS_CAP_PARTIAL_CHAIN] = PTLS_SUPPORTED,
+    [PTLS_CAP_X509_POLICY] = MBED_LIB " has no certificate policy processing (RFC 5280 6.1: policy tree, "
+                                      "explicit policy, policy mapping)",
+    [PTLS_CAP_X509_FLAGS] = MBED_LIB " has no switches for its chain building and checks (strict mode, "
+                                     "unhandled critical extensions, self-signature checks, search order, "
+                                     "proxy certificates)",
+    [PTLS_CAP_CRL_EXTENDED] = MBED_LIB " has no indirect or delta CRLs",
+    [PTLS_CAP_AUTH_LEVEL] = "polytls does not map -auth_level to an " MBED_LIB " certificate profile "
+                            "(mbedtls_ssl_conf_cert_profile) yet",
+    [PTLS_CAP_CA_STORE] =
+        MBED_LIB " has no certificate store URIs (OpenSSL's OSSL_STORE); use -CAfile or -CApath",
+    [PTLS_CAP_CHAIN_CA] = MBED_LIB " sends the -cert/-cert_chain certificates as given and has no chain "
+                                   "building (SSL_CTX_build_cert_chain); polytls does not build it for the "
+                                   "library yet",
+    [PTLS_CAP_SUITEB] = MBED_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
+                                 "group and signature restrictions yet",
 };
 
 static const char *mbed_library_version(void)

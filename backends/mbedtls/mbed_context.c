@@ -72,6 +72,7 @@ int mbed_check_config(const ptls_config *cfg,
         mbedtls_ssl_config_free(&tmp);
     }
 
+    n += mbed_policy_check_config(cfg, refuse, arg);
     if (cfg->cipher_string && cfg->n_cipher_ids < 0)
         MBED_REFUSE("-cipher",
                     MBED_LIB " takes only a list of suite names, not OpenSSL cipher-string keywords: %s",
@@ -274,7 +275,7 @@ static int mbed_apply_verify(mbed_server *s, const ptls_config *cfg, char *err, 
     if (s->crl_check && cfg->ca_path && mbed_load_crl_dir(&s->crl, cfg->ca_path) > 0) s->have_crl = 1;
     /* Like OpenSSL, a CRL is consulted only with -crl_check/-crl_check_all. */
     if (s->have_ca) mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca, s->crl_check && s->have_crl ? &s->crl : NULL);
-    return 0;
+    return mbed_policy_new(s, cfg, err, errlen);
 }
 
 static int mbed_apply_sessions(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
@@ -497,6 +498,7 @@ void mbed_server_free(void *server)
     mbed_keypair_free(&s->cert2);
     mbedtls_x509_crt_free(&s->ca);
     mbedtls_x509_crl_free(&s->crl);
+    mbed_policy_free(s);
     mbedtls_dhm_free(&s->dhm);
     mbedtls_ssl_cache_free(&s->cache);
     mbedtls_ssl_ticket_free(&s->ticket);

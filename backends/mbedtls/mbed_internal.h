@@ -91,6 +91,9 @@ typedef struct mbed_server {
     int dtls_mtu; /* the link MTU (-mtu), 0: library default */
     mbedtls_ssl_cookie_ctx cookie;
     int have_cookie;
+
+    /* The verification policy (mbed_verify_policy.c), NULL if none. */
+    struct mbed_vpolicy *vpolicy;
 } mbed_server;
 
 typedef struct mbed_conn {
@@ -163,6 +166,16 @@ int mbed_load_crl_dir(mbedtls_x509_crl *crl, const char *dir);
 
 /* mbed_hello.c: reading the ClientHello as it passes */
 int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h);
+
+/* mbed_verify_policy.c: ptls_config.verify in the verify callback */
+int mbed_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
+int mbed_policy_new(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen);
+void mbed_policy_free(mbed_server *s);
+/* For each certificate of the chain (depth 0 = the leaf): adds flags, and
+ * our reason to vtext when it is still empty. */
+void mbed_policy_check(const mbed_server *s, mbedtls_x509_crt *crt, int depth, uint32_t *flags, char *vtext,
+                       size_t vtext_len);
 
 /* mbed_verify.c */
 int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);

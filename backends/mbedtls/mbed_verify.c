@@ -81,6 +81,7 @@ int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
                 snprintf(c->vtext, sizeof c->vtext, "unable to get certificate CRL (depth %d)", depth);
         }
     }
+    mbed_policy_check(s, crt, depth, flags, c->vtext, sizeof c->vtext);
     c->vflags |= *flags;
     if (depth != 0) return 0;
     c->vnew = 1;

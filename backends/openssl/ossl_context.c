@@ -182,7 +182,7 @@ static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptl
     }
     if (ossl_apply_versions(ctx, cfg, err, errlen) != 0 || ossl_apply_ciphers(ctx, cfg, err, errlen) != 0 ||
         ossl_apply_sessions(ctx, cfg, err, errlen) != 0 || ossl_apply_misc(ctx, cfg, err, errlen) != 0 ||
-        ossl_load_verify(ctx, cfg, err, errlen) != 0)
+        ossl_load_verify(ctx, cfg, err, errlen) != 0 || ossl_apply_verify_policy(ctx, cfg, err, errlen) != 0)
         goto fail;
     if (kp != NULL && kp->cert != NULL &&
         ossl_load_keypair(ctx, kp, kp == &cfg->cert2 ? "-cert2" : "-cert", err, errlen) != 0)
@@ -190,6 +190,7 @@ static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptl
     if (kp_dual != NULL && kp_dual->cert != NULL &&
         ossl_load_keypair(ctx, kp_dual, "-dcert", err, errlen) != 0)
         goto fail;
+    if (ossl_build_chain(ctx, cfg, err, errlen) != 0) goto fail;
     ossl_install_callbacks(ctx, srv, cfg);
     if (cfg->dtls) ossl_install_dtls_callbacks(ctx);
     return ctx;

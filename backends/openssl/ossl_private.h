@@ -153,6 +153,11 @@ long ossl_last_error_code(void *conn);
 int ossl_enabled_ciphers(void *server, uint16_t *ids, int max);
 void ossl_collect_errors(char *buf, size_t len, const char *prefix);
 
+/* ossl_verify_policy.c: ptls_config.verify (X509_VERIFY_PARAM, Suite B) */
+int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+/* -build_chain, once the keypairs are loaded. */
+int ossl_build_chain(SSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+
 /* ossl_selfsigned.c */
 int ossl_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);
 

@@ -100,12 +100,15 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                                      "ClientHello, little for TLS 1.3)",
 #endif
     [PTLS_CAP_STATE] = WSSL_LIB "'s info callback reports only part of the handshake states",
-    [PTLS_CAP_PRIORITIZE_CHACHA] = WSSL_LIB " has no ChaCha20 prioritisation option",
-    [PTLS_CAP_NO_ETM] = WSSL_LIB ": disabling encrypt-then-MAC could not be verified to take effect",
+    /* No library option: the connection's suite list is reordered from
+     * the ClientHello (wssl_chacha_first). */
+    [PTLS_CAP_PRIORITIZE_CHACHA] = PTLS_SUPPORTED,
+    [PTLS_CAP_NO_ETM] = WSSL_CAP(WSSL_HAS_ETM, WSSL_WITHOUT("HAVE_ENCRYPT_THEN_MAC")),
     [PTLS_CAP_NO_EMS] = WSSL_LIB " keeps negotiating extended master secret after "
                                  "wolfSSL_(CTX_)DisableExtendedMasterSecret (tested)",
-    [PTLS_CAP_NO_CA_NAMES] = WSSL_LIB " sends no CA names in CertificateRequest even when given a list, so "
-                                      "the default cannot match s_server",
+    /* wssl_setup_verify gives the library the -CAfile subjects unless
+     * -no_ca_names; without a list it sends none (TLS 1.2 and 1.3). */
+    [PTLS_CAP_NO_CA_NAMES] = PTLS_SUPPORTED,
     [PTLS_CAP_ID_PREFIX] = WSSL_LIB " has no session ID generation callback",
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
 #if WSSL_BUG_SIGALGS_NOT_OWN
@@ -138,6 +141,28 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     /* ML-DSA (Dilithium) server certificates: not in this build's
      * --enable-all set; they need --enable-mldsa and its TLS hooks. */
     [PTLS_CAP_MLDSA] = WSSL_LIB " is built without ML-DSA (HAVE_DILITHIUM)",
+    /* The verification policy (wssl_verify_policy.c): what a verify
+     * callback can check. */
+    [PTLS_CAP_VERIFY_HOST] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_TIME] = PTLS_SUPPORTED,
+    [PTLS_CAP_VERIFY_PURPOSE] = PTLS_SUPPORTED,
+    [PTLS_CAP_PARTIAL_CHAIN] = PTLS_SUPPORTED,
+    [PTLS_CAP_X509_POLICY] = WSSL_LIB " has no certificate policy processing (RFC 5280 6.1: policy tree, "
+                                      "explicit policy, policy mapping)",
+    [PTLS_CAP_X509_FLAGS] = WSSL_LIB " has no switches for its chain building and checks (strict mode, "
+                                     "unhandled critical extensions, self-signature checks, search order, "
+                                     "proxy certificates)",
+    [PTLS_CAP_CRL_EXTENDED] = WSSL_LIB " has no indirect or delta CRLs",
+    [PTLS_CAP_AUTH_LEVEL] = WSSL_LIB " has minimum key sizes (wolfSSL_CTX_SetMinRsaKey_Sz, SetMinEccKey_Sz) "
+                                     "that bind the server's own keys too, no security level for the peer's "
+                                     "chain alone",
+    [PTLS_CAP_CA_STORE] =
+        WSSL_LIB " has no certificate store URIs (OpenSSL's OSSL_STORE); use -CAfile or -CApath",
+    [PTLS_CAP_CHAIN_CA] = WSSL_LIB " sends the -cert/-cert_chain certificates as given and has no chain "
+                                   "building (SSL_CTX_build_cert_chain); polytls does not build it for the "
+                                   "library yet",
+    [PTLS_CAP_SUITEB] = WSSL_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
+                                 "group and signature restrictions yet",
 };
 
 static const char *wssl_library_version(void)
@@ -274,6 +299,7 @@ static int wssl_check_config(const ptls_config *cfg,
         n++;
     }
     if (cfg->dtls) n += wssl_dtls_check_config(cfg, refuse, arg);
+    n += wssl_policy_check_config(cfg, refuse, arg);
     return n;
 }
 

@@ -37,12 +37,14 @@ static int wssl_sni_cb(WOLFSSL *ssl, int *alert, void *arg)
          * suites wolfSSL chose for the first key's type: without the
          * second context's full list, TLS 1.2 with an ECDSA -cert2 behind
          * an RSA -cert finds no suite. */
-        const ptls_hello_view *h = srv->client_order && c != NULL && wssl_host->client_hello
-                                       ? wssl_host->client_hello(c->io.ctx)
-                                       : NULL;
+        const ptls_hello_view *h =
+            (srv->client_order || srv->chacha_first) && c != NULL && wssl_host->client_hello
+                ? wssl_host->client_hello(c->io.ctx)
+                : NULL;
         if (wolfSSL_set_SSL_CTX(ssl, srv->ctx2) == NULL ||
-            (h != NULL ? wssl_client_order(ssl, srv->list2, h) : wssl_set_conn_ciphers(ssl, srv->list2)) !=
-                0) {
+            (h == NULL           ? wssl_set_conn_ciphers(ssl, srv->list2)
+             : srv->client_order ? wssl_client_order(ssl, srv->list2, h)
+                                 : wssl_chacha_first(ssl, srv->list2, h)) != 0) {
             *alert = internal_error;
             return fatal_return;
         }

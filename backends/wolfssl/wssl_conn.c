@@ -22,11 +22,13 @@ static int wssl_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
     /* The core has the whole ClientHello at the latest when its last byte
      * is returned here, before wolfSSL parses it: put this connection's
      * suites in the client's order (see wssl_client_order). */
-    if (n > 0 && !c->hello_seen && c->srv->client_order && wssl_host->client_hello != NULL) {
+    if (n > 0 && !c->hello_seen && (c->srv->client_order || c->srv->chacha_first) &&
+        wssl_host->client_hello != NULL) {
         const ptls_hello_view *h = wssl_host->client_hello(c->io.ctx);
         if (h != NULL) {
             c->hello_seen = 1;
-            if (wssl_client_order(ssl, NULL, h) != 0) {
+            if ((c->srv->client_order ? wssl_client_order(ssl, NULL, h) : wssl_chacha_first(ssl, NULL, h)) !=
+                0) {
                 snprintf(c->last_text, sizeof c->last_text, "applying the client's cipher order failed");
                 return WOLFSSL_CBIO_ERR_GENERAL;
             }
@@ -404,7 +406,7 @@ int wssl_renegotiate(void *conn, int request_cert)
     if (request_cert) {
         int mode = WOLFSSL_VERIFY_PEER;
         if (c->srv->verify_mode == PTLS_VERIFY_REQUIRE) mode |= WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-        wolfSSL_set_verify(c->ssl, mode, NULL);
+        wolfSSL_set_verify(c->ssl, mode, wssl_policy_callback());
     }
     c->last_err = 0;
     c->last_text[0] = '\0';

@@ -141,7 +141,10 @@ static int wssl_setup_verify(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err
      * which is the REQUEST/REQUIRE contract (a cert that is sent must
      * verify). */
     wolfSSL_CTX_set_verify(ctx, mode, NULL);
-    if (cfg->verify_depth >= 0) wolfSSL_CTX_set_verify_depth(ctx, cfg->verify_depth);
+    /* One more than asked: the library counts a trust anchor the client
+     * sends; the verify callback applies the exact limit
+     * (wssl_verify_policy.c). */
+    if (cfg->verify_depth >= 0) wolfSSL_CTX_set_verify_depth(ctx, cfg->verify_depth + 1);
 
     if (cfg->ca_file != NULL || cfg->ca_path != NULL) {
         /* IGNORE_ERR: a hashed -CApath also holds CRLs and other files that
@@ -194,7 +197,7 @@ static int wssl_setup_verify(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err
 
         if (names != NULL) wolfSSL_CTX_set_client_CA_list(ctx, names);
     }
-    return 0;
+    return wssl_policy_setup(ctx, cfg, err, errlen);
 }
 
 static int wssl_setup_dh(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)
@@ -280,16 +283,12 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-trace";
     else if (cfg->state)
         opt = "-state";
-    else if (cfg->prioritize_chacha)
-        opt = "-prioritize_chacha";
     else if (cfg->id_prefix != NULL)
         opt = "-id_prefix";
-    else if (cfg->no_etm)
+    else if (cfg->no_etm && !WSSL_HAS_ETM)
         opt = "-no_etm";
     else if (cfg->no_ems)
         opt = "-no_ems";
-    else if (cfg->no_ca_names)
-        opt = "-no_ca_names";
     else if (cfg->n_client_sigalg_ids > 0)
         opt = "-client_sigalgs";
     else if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN)
@@ -456,6 +455,7 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->alpn = cfg->alpn_wire != NULL;
     srv->sni = cfg->cert2.cert != NULL;
     srv->client_order = !cfg->server_pref && (!cfg->dtls || srv->dtls13);
+    srv->chacha_first = cfg->server_pref && cfg->prioritize_chacha && (!cfg->dtls || srv->dtls13);
     srv->status_file_set = cfg->status_file != NULL;
     if (cfg->psk != NULL) {
         srv->psk = malloc(cfg->psk_len ? cfg->psk_len : 1);

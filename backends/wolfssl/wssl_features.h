@@ -200,4 +200,12 @@
  * one of its own requests is unanswered, with no API to choose. */
 #define WSSL_BUG_KEY_UPDATE_ALWAYS_REQUESTS 1
 
+/* Encrypt-then-MAC (RFC 7366): -no_etm turns it off with
+ * wolfSSL_(CTX_)AllowEncryptThenMac(0); checked in 5.5.4 and 5.9.2. */
+#if defined(HAVE_ENCRYPT_THEN_MAC)
+#define WSSL_HAS_ETM 1
+#else
+#define WSSL_HAS_ETM 0
+#endif
+
 #endif

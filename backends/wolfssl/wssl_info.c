@@ -135,7 +135,7 @@ static void wssl_peer_info(wssl_conn *c, ptls_conn_info *info)
     wolfSSL_X509_free(x);
     if (c->srv->verify_mode == PTLS_VERIFY_NONE && wolfSSL_get_verify_mode(c->ssl) == WOLFSSL_VERIFY_NONE)
         return;
-    vr = wolfSSL_get_verify_result(c->ssl);
+    vr = wssl_policy_verify_result(c->ssl, wolfSSL_get_verify_result(c->ssl));
     info->verify_ok = vr == 0;
     if (vr != 0)
         snprintf(info->verify_text, sizeof(info->verify_text), "%s",

@@ -37,6 +37,7 @@ typedef struct wssl_server {
     int alpn;            /* cfg->alpn_wire set: ask host->alpn_select */
     int sni;             /* cfg->cert2.cert set: ask host->sni_select */
     int client_order;    /* TLS without -serverpref: wssl_client_order per connection */
+    int chacha_first;    /* -serverpref -prioritize_chacha: wssl_chacha_first per connection */
     int status_file_set; /* for the OCSP-specific error hint */
     unsigned char *ocsp; /* DER OCSP response to staple, NULL if none */
     size_t ocsp_len;
@@ -124,6 +125,9 @@ int wssl_apply_conn_lists(WOLFSSL *ssl, const wssl_server *srv);
  * from the core's view of its ClientHello; list: the server's suites in
  * wolfSSL's syntax, NULL for the connection's current ones. */
 int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
+/* -serverpref -prioritize_chacha: the ChaCha20 suites first when the
+ * client's first suite is one (list as for wssl_client_order). */
+int wssl_chacha_first(WOLFSSL *ssl, const char *list, const ptls_hello_view *h);
 /* set_cipher_list on one connection, keeping the default signature
  * algorithms (wolfSSL would derive them from the suite names). */
 int wssl_set_conn_ciphers(WOLFSSL *ssl, const char *list);
@@ -184,5 +188,15 @@ int wssl_make_selfsigned(const char *cert_path, const char *key_path, char *err,
 /* wssl_util.c */
 void wssl_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 unsigned char *wssl_read_file(const char *path, size_t *len);
+
+/* wssl_verify_policy.c: ptls_config.verify in a verify callback */
+int wssl_policy_check_config(const ptls_config *cfg,
+                             void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
+int wssl_policy_setup(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+/* The verify callback a connection must keep when it sets its own verify
+ * mode (renegotiation), NULL when there is none. */
+VerifyCallback wssl_policy_callback(void);
+/* The connection's verify result, 0 where the policy overrode the error. */
+long wssl_policy_verify_result(WOLFSSL *ssl, long vr);
 
 #endif

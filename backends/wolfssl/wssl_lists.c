@@ -251,6 +251,36 @@ int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
     return wssl_set_conn_ciphers(ssl, out);
 }
 
+static int wssl_is_chacha(int id)
+{
+    return id == 0x1303 || (id >= 0xcca8 && id <= 0xccae);
+}
+
+/* -serverpref -prioritize_chacha (OpenSSL's SSL_OP_PRIORITIZE_CHACHA): when
+ * the client's first suite is a ChaCha20-Poly1305 one, the server's
+ * ChaCha20 suites move to the front of its list, in its own order. */
+int wssl_chacha_first(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
+{
+    char copy[8192], out[8192];
+    wssl_suite suites[256];
+    size_t used = 0, i = 0;
+    int n;
+
+    while (i < h->n_ciphers && (h->ciphers[i] & 0x0f0f) == 0x0a0a) /* GREASE */
+        i++;
+    if (i == h->n_ciphers || !wssl_is_chacha(h->ciphers[i]))
+        return list != NULL ? wssl_set_conn_ciphers(ssl, list) : 0;
+    if (list != NULL) snprintf(copy, sizeof copy, "%s", list);
+    n = wssl_server_suites(ssl, list != NULL ? copy : NULL, suites, (int)(sizeof suites / sizeof suites[0]));
+    for (int chacha = 1; chacha >= 0; chacha--)
+        for (int j = 0; j < n; j++)
+            if (wssl_is_chacha(suites[j].id) == chacha &&
+                wssl_append(out, sizeof out, &used, suites[j].name) != 0)
+                return -1;
+    if (used == 0) return 0;
+    return wssl_set_conn_ciphers(ssl, out);
+}
+
 /* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_* /
  * WOLFSSL_*MLKEM* values. Only those this build has, with the conditions
  * of the library's own TLSX_IsGroupSupported (src/tls.c). */

@@ -64,7 +64,7 @@
       "Private key pass phrase source (pass:, env:, file:, fd:, stdin)", "pass:secret")                      \
     X(CERT_CHAIN, "cert_chain", OPT_INFILE, GRP_IDENTITY, CERT_CHAIN, "Server certificate chain file (PEM)", \
       "chain.pem")                                                                                           \
-    X(BUILD_CHAIN, "build_chain", OPT_FLAG, GRP_IDENTITY, UNIMPLEMENTED, "Build server certificate chain",   \
+    X(BUILD_CHAIN, "build_chain", OPT_FLAG, GRP_IDENTITY, CHAIN_CA, "Build server certificate chain",   \
       NULL)                                                                                                  \
     X(DCERT, "dcert", OPT_INFILE, GRP_IDENTITY, DUAL_CERT, "Second server certificate (another key type)",   \
       "ecdsa.pem")                                                                                           \
@@ -85,11 +85,11 @@
     X(NOCERT, "nocert", OPT_FLAG, GRP_IDENTITY, ANON_DH, "Don't use any certificates (anonymous DH)", NULL)  \
     X(DHPARAM, "dhparam", OPT_INFILE, GRP_IDENTITY, DHPARAM, "DH parameters file to use", "dh.pem")          \
     X(NO_DHE, "no_dhe", OPT_FLAG, GRP_IDENTITY, NO_DHE, "Disable ephemeral DH", NULL)                        \
-    X(CHAINCAFILE, "chainCAfile", OPT_INFILE, GRP_IDENTITY, UNIMPLEMENTED,                                   \
+    X(CHAINCAFILE, "chainCAfile", OPT_INFILE, GRP_IDENTITY, CHAIN_CA,                                   \
       "CA file for certificate chain building", "ca.pem")                                                    \
-    X(CHAINCAPATH, "chainCApath", OPT_DIR, GRP_IDENTITY, UNIMPLEMENTED, "CA directory for chain building",   \
+    X(CHAINCAPATH, "chainCApath", OPT_DIR, GRP_IDENTITY, CHAIN_CA, "CA directory for chain building",   \
       "/tmp")                                                                                                \
-    X(CHAINCASTORE, "chainCAstore", OPT_STRING, GRP_IDENTITY, UNIMPLEMENTED,                                 \
+    X(CHAINCASTORE, "chainCAstore", OPT_STRING, GRP_IDENTITY, CHAIN_CA,                                 \
       "CA store URI for chain building", "file:/tmp")                                                        \
     X(CONTEXT, "context", OPT_STRING, GRP_SESSIONS, SESSION_CONTEXT, "Set session ID context", "polytls")    \
     X(SERVERNAME, "servername", OPT_STRING, GRP_EXTENSIONS, SNI_CERT, "Server name that selects -cert2",     \
@@ -114,7 +114,7 @@
       "ca.pem")                                                                                              \
     X(CAPATH, "CApath", OPT_DIR, GRP_VERIFY, CA_PATH, "Hashed directory of CAs for client verification",     \
       "/tmp")                                                                                                \
-    X(CASTORE, "CAstore", OPT_STRING, GRP_VERIFY, UNIMPLEMENTED, "URI to store of CAs", "file:/tmp")         \
+    X(CASTORE, "CAstore", OPT_STRING, GRP_VERIFY, CA_STORE, "URI to store of CAs", "file:/tmp")         \
     X(NO_CAFILE, "no-CAfile", OPT_FLAG, GRP_VERIFY, NONE,                                                    \
       "Do not load the default CA file (polytls never loads it)", NULL)                                      \
     X(NO_CAPATH, "no-CApath", OPT_FLAG, GRP_VERIFY, NONE,                                                    \
@@ -123,7 +123,7 @@
       "Do not load the default CA store (polytls never loads it)", NULL)                                     \
     X(VERIFYCAFILE, "verifyCAfile", OPT_INFILE, GRP_VERIFY, CLIENT_VERIFY, "Same as -CAfile", "ca.pem")      \
     X(VERIFYCAPATH, "verifyCApath", OPT_DIR, GRP_VERIFY, CA_PATH, "Same as -CApath", "/tmp")                 \
-    X(VERIFYCASTORE, "verifyCAstore", OPT_STRING, GRP_VERIFY, UNIMPLEMENTED,                                 \
+    X(VERIFYCASTORE, "verifyCAstore", OPT_STRING, GRP_VERIFY, CA_STORE,                                 \
       "CA store URI for verification", "file:/tmp")                                                          \
     X(CRL, "CRL", OPT_INFILE, GRP_VERIFY, CRL, "CRL file for client verification (implies -crl_check)",      \
       "crl.pem")                                                                                             \
@@ -136,51 +136,51 @@
     X(NAMEOPT, "nameopt", OPT_STRING, GRP_VERIFY, UNIMPLEMENTED, "Certificate name printing options",        \
       "oneline")                                                                                             \
     X(VERIFY_DEPTH, "verify_depth", OPT_INT, GRP_VALIDATION, VERIFY_DEPTH, "Chain depth limit", "2")         \
-    X(PURPOSE, "purpose", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED, "Certificate chain purpose",            \
+    X(PURPOSE, "purpose", OPT_STRING, GRP_VALIDATION, VERIFY_PURPOSE, "Certificate chain purpose",            \
       "sslclient")                                                                                           \
-    X(VERIFY_NAME, "verify_name", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED, "Verification policy name",     \
+    X(VERIFY_NAME, "verify_name", OPT_STRING, GRP_VALIDATION, VERIFY_PURPOSE, "Verification policy name",     \
       "default")                                                                                             \
-    X(AUTH_LEVEL, "auth_level", OPT_INT, GRP_VALIDATION, UNIMPLEMENTED,                                      \
+    X(AUTH_LEVEL, "auth_level", OPT_INT, GRP_VALIDATION, AUTH_LEVEL,                                      \
       "Chain authentication security level", "1")                                                            \
-    X(ATTIME, "attime", OPT_INT, GRP_VALIDATION, UNIMPLEMENTED, "Verification epoch time", "1700000000")     \
-    X(VERIFY_HOSTNAME, "verify_hostname", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED,                         \
+    X(ATTIME, "attime", OPT_INT, GRP_VALIDATION, VERIFY_TIME, "Verification epoch time", "1700000000")     \
+    X(VERIFY_HOSTNAME, "verify_hostname", OPT_STRING, GRP_VALIDATION, VERIFY_HOST,                         \
       "Expected peer hostname", "client.test")                                                               \
-    X(VERIFY_EMAIL, "verify_email", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED, "Expected peer email",        \
+    X(VERIFY_EMAIL, "verify_email", OPT_STRING, GRP_VALIDATION, VERIFY_HOST, "Expected peer email",        \
       "a@b.test")                                                                                            \
-    X(VERIFY_IP, "verify_ip", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED, "Expected peer IP address",         \
+    X(VERIFY_IP, "verify_ip", OPT_STRING, GRP_VALIDATION, VERIFY_HOST, "Expected peer IP address",         \
       "127.0.0.1")                                                                                           \
-    X(POLICY, "policy", OPT_STRING, GRP_VALIDATION, UNIMPLEMENTED, "Add policy to the acceptable set",       \
+    X(POLICY, "policy", OPT_STRING, GRP_VALIDATION, X509_POLICY, "Add policy to the acceptable set",       \
       "1.2.3")                                                                                               \
-    X(IGNORE_CRITICAL, "ignore_critical", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                           \
+    X(IGNORE_CRITICAL, "ignore_critical", OPT_FLAG, GRP_VALIDATION, X509_FLAGS,                           \
       "Permit unhandled critical extensions", NULL)                                                          \
-    X(ISSUER_CHECKS, "issuer_checks", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "(deprecated)", NULL)         \
-    X(POLICY_CHECK, "policy_check", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                                 \
+    X(ISSUER_CHECKS, "issuer_checks", OPT_FLAG, GRP_VALIDATION, X509_FLAGS, "(deprecated)", NULL)         \
+    X(POLICY_CHECK, "policy_check", OPT_FLAG, GRP_VALIDATION, X509_POLICY,                                 \
       "Perform RFC 5280 policy checks", NULL)                                                                \
-    X(EXPLICIT_POLICY, "explicit_policy", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                           \
+    X(EXPLICIT_POLICY, "explicit_policy", OPT_FLAG, GRP_VALIDATION, X509_POLICY,                           \
       "Require explicit policy", NULL)                                                                       \
-    X(INHIBIT_ANY, "inhibit_any", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Inhibit any-policy", NULL)       \
-    X(INHIBIT_MAP, "inhibit_map", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Inhibit policy mapping", NULL)   \
-    X(X509_STRICT, "x509_strict", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                                   \
+    X(INHIBIT_ANY, "inhibit_any", OPT_FLAG, GRP_VALIDATION, X509_POLICY, "Inhibit any-policy", NULL)       \
+    X(INHIBIT_MAP, "inhibit_map", OPT_FLAG, GRP_VALIDATION, X509_POLICY, "Inhibit policy mapping", NULL)   \
+    X(X509_STRICT, "x509_strict", OPT_FLAG, GRP_VALIDATION, X509_FLAGS,                                   \
       "Disable certificate work-arounds", NULL)                                                              \
-    X(EXTENDED_CRL, "extended_crl", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Enable extended CRL features", \
+    X(EXTENDED_CRL, "extended_crl", OPT_FLAG, GRP_VALIDATION, CRL_EXTENDED, "Enable extended CRL features", \
       NULL)                                                                                                  \
-    X(USE_DELTAS, "use_deltas", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Use delta CRLs", NULL)             \
-    X(POLICY_PRINT, "policy_print", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Print policy diagnostics",     \
+    X(USE_DELTAS, "use_deltas", OPT_FLAG, GRP_VALIDATION, CRL_EXTENDED, "Use delta CRLs", NULL)             \
+    X(POLICY_PRINT, "policy_print", OPT_FLAG, GRP_VALIDATION, X509_POLICY, "Print policy diagnostics",     \
       NULL)                                                                                                  \
-    X(CHECK_SS_SIG, "check_ss_sig", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                                 \
+    X(CHECK_SS_SIG, "check_ss_sig", OPT_FLAG, GRP_VALIDATION, X509_FLAGS,                                 \
       "Check root CA self-signatures", NULL)                                                                 \
-    X(TRUSTED_FIRST, "trusted_first", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Search trust store first",   \
+    X(TRUSTED_FIRST, "trusted_first", OPT_FLAG, GRP_VALIDATION, X509_FLAGS, "Search trust store first",   \
       NULL)                                                                                                  \
-    X(SUITEB_128_ONLY, "suiteB_128_only", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                           \
+    X(SUITEB_128_ONLY, "suiteB_128_only", OPT_FLAG, GRP_VALIDATION, SUITEB,                           \
       "Suite B 128-bit-only mode", NULL)                                                                     \
-    X(SUITEB_128, "suiteB_128", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Suite B 128-bit mode", NULL)       \
-    X(SUITEB_192, "suiteB_192", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "Suite B 192-bit-only mode", NULL)  \
-    X(PARTIAL_CHAIN, "partial_chain", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                               \
+    X(SUITEB_128, "suiteB_128", OPT_FLAG, GRP_VALIDATION, SUITEB, "Suite B 128-bit mode", NULL)       \
+    X(SUITEB_192, "suiteB_192", OPT_FLAG, GRP_VALIDATION, SUITEB, "Suite B 192-bit-only mode", NULL)  \
+    X(PARTIAL_CHAIN, "partial_chain", OPT_FLAG, GRP_VALIDATION, PARTIAL_CHAIN,                               \
       "Accept chains anchored by intermediate CAs", NULL)                                                    \
-    X(NO_ALT_CHAINS, "no_alt_chains", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED, "(deprecated)", NULL)         \
-    X(NO_CHECK_TIME, "no_check_time", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                               \
+    X(NO_ALT_CHAINS, "no_alt_chains", OPT_FLAG, GRP_VALIDATION, X509_FLAGS, "(deprecated)", NULL)         \
+    X(NO_CHECK_TIME, "no_check_time", OPT_FLAG, GRP_VALIDATION, VERIFY_TIME,                               \
       "Ignore certificate validity time", NULL)                                                              \
-    X(ALLOW_PROXY_CERTS, "allow_proxy_certs", OPT_FLAG, GRP_VALIDATION, UNIMPLEMENTED,                       \
+    X(ALLOW_PROXY_CERTS, "allow_proxy_certs", OPT_FLAG, GRP_VALIDATION, X509_FLAGS,                       \
       "Allow proxy certificates", NULL)                                                                      \
     /* Protocol versions */                                                                                  \
     X(SSL3, "ssl3", OPT_FLAG, GRP_PROTOCOL, UNIMPLEMENTED, "Just talk SSLv3", NULL)                          \

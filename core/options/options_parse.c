@@ -17,6 +17,7 @@
 #include "wire/group_table.h"
 #include "options.h"
 #include "server_opts.h"
+#include "verify_opts.h"
 
 #define PROG "polytls s_server"
 
@@ -165,6 +166,7 @@ static void set_defaults(ptls_server_opts *o)
     c->n_cipher_ids = 0;
     c->psk_identity = "Client_identity";
     c->max_early_data = 16384;
+    c->verify.auth_level = -1;
 }
 
 static int check_value(const ptls_option *opt, const char *v, char *err, size_t errlen)
@@ -626,11 +628,15 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         o->keylogfile = v;
         c->keylog = 1;
         break;
-    default:
-        /* Options that change nothing in polytls (-nbio, -no_ssl3, -no_comp,
-         * -ign_eof, ...: their effect is always in force) and options that
-         * validation refuses (UNIMPLEMENTED, backend capabilities). */
-        break;
+    default: {
+        /* The verification policy options (verify_opts.c). */
+        int vrc = ptls_apply_verify_option(o, id, v, err, errlen);
+        if (vrc >= 0) return vrc;
+    }
+    /* Options that change nothing in polytls (-nbio, -no_ssl3, -no_comp,
+     * -ign_eof, ...: their effect is always in force) and options that
+     * validation refuses (UNIMPLEMENTED, backend capabilities). */
+    break;
     }
     return 0;
 }
@@ -735,6 +741,7 @@ int ptls_parse_args(int argc, char **argv, ptls_server_opts *o, char *err, size_
     }
     if (o->help) return PTLS_EXIT_OK;
     int rc = check_conflicts(o, err, errlen);
+    if (!rc) rc = ptls_check_verify_options(o, err, errlen);
     if (rc) return rc;
     /* Keys default to their certificate file (a combined PEM), as in s_server. */
     if (o->tls.cert.key == NULL) o->tls.cert.key = o->tls.cert.cert;

@@ -73,7 +73,21 @@
     X(OCSP_STAPLE_TLS13, "ocsp-staple-tls1.3", "OCSP stapling in TLS 1.3 (in the Certificate message)")      \
     X(DTLS1_3, "dtls1.3", "DTLS 1.3 (-dtls1_3)")                                                             \
     X(MLKEM, "mlkem", "ML-KEM key exchange groups (X25519MLKEM768, MLKEM768, ...)")                          \
-    X(MLDSA, "mldsa", "ML-DSA server certificates and signatures (mldsa44/65/87)")
+    X(MLDSA, "mldsa", "ML-DSA server certificates and signatures (mldsa44/65/87)")                           \
+    X(VERIFY_HOST, "verify-host",                                                                            \
+      "client certificate name checks (-verify_hostname, -verify_email, -verify_ip)")                        \
+    X(VERIFY_TIME, "verify-time", "client certificate validity time (-attime, -no_check_time)")              \
+    X(VERIFY_PURPOSE, "verify-purpose", "client certificate purpose (-purpose, -verify_name)")               \
+    X(PARTIAL_CHAIN, "partial-chain", "an intermediate CA as trust anchor (-partial_chain)")                 \
+    X(X509_POLICY, "x509-policy",                                                                            \
+      "certificate policy checks (-policy, -policy_check, -explicit_policy, ...)")                           \
+    X(X509_FLAGS, "x509-flags", "chain building and checking flags (-x509_strict, -ignore_critical, ...)")   \
+    X(CRL_EXTENDED, "crl-extended", "indirect and delta CRLs (-extended_crl, -use_deltas)")                  \
+    X(AUTH_LEVEL, "auth-level", "chain security level (-auth_level)")                                        \
+    X(SUITEB, "suiteb", "Suite B restrictions (-suiteB_128_only, -suiteB_128, -suiteB_192)")                 \
+    X(CA_STORE, "ca-store", "trusted CAs from a store URI (-CAstore, -verifyCAstore)")                       \
+    X(CHAIN_CA, "chain-ca",                                                                                  \
+      "building the server chain from CAs (-chainCAfile, -chainCApath, -chainCAstore, -build_chain)")
 
 enum ptls_cap {
 #define PTLS_CAP_ENUM(id, name, desc) PTLS_CAP_##id,

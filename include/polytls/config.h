@@ -42,6 +42,55 @@ typedef struct ptls_keypair {
 
 #define PTLS_MAX_CIPHERS 256
 
+/* Verification flags (ptls_verify_policy.flags), one per s_server option. */
+enum ptls_verify_flag {
+    PTLS_VF_IGNORE_CRITICAL = 1u << 0,   /* -ignore_critical */
+    PTLS_VF_ISSUER_CHECKS = 1u << 1,     /* -issuer_checks (a no-op since OpenSSL 1.1.0) */
+    PTLS_VF_POLICY_CHECK = 1u << 2,      /* -policy_check */
+    PTLS_VF_EXPLICIT_POLICY = 1u << 3,   /* -explicit_policy */
+    PTLS_VF_INHIBIT_ANY = 1u << 4,       /* -inhibit_any */
+    PTLS_VF_INHIBIT_MAP = 1u << 5,       /* -inhibit_map */
+    PTLS_VF_X509_STRICT = 1u << 6,       /* -x509_strict */
+    PTLS_VF_EXTENDED_CRL = 1u << 7,      /* -extended_crl */
+    PTLS_VF_USE_DELTAS = 1u << 8,        /* -use_deltas */
+    PTLS_VF_POLICY_PRINT = 1u << 9,      /* -policy_print */
+    PTLS_VF_CHECK_SS_SIG = 1u << 10,     /* -check_ss_sig */
+    PTLS_VF_TRUSTED_FIRST = 1u << 11,    /* -trusted_first */
+    PTLS_VF_PARTIAL_CHAIN = 1u << 12,    /* -partial_chain */
+    PTLS_VF_NO_ALT_CHAINS = 1u << 13,    /* -no_alt_chains */
+    PTLS_VF_NO_CHECK_TIME = 1u << 14,    /* -no_check_time */
+    PTLS_VF_ALLOW_PROXY_CERTS = 1u << 15 /* -allow_proxy_certs */
+};
+
+enum ptls_suiteb { PTLS_SUITEB_NONE = 0, PTLS_SUITEB_128_ONLY = 1, PTLS_SUITEB_128 = 2, PTLS_SUITEB_192 = 3 };
+
+#define PTLS_MAX_POLICIES 8
+
+/* How a client certificate is checked beyond the chain to a trusted CA.
+ * Strings are NULL when unset. */
+typedef struct ptls_verify_policy {
+    const char *purpose;     /* -purpose short name: sslclient, sslserver, nssslserver, smimesign,
+                              * smimeencrypt, crlsign, any, ocsphelper, timestampsign (core-checked) */
+    const char *verify_name; /* -verify_name: default, pkcs7, smime_sign, ssl_client, ssl_server */
+    int auth_level;          /* -auth_level, -1: unset */
+    int have_attime;         /* -attime given */
+    int64_t attime;          /* seconds since the epoch the chain is checked at */
+    const char *host;        /* -verify_hostname: a DNS name the leaf must match */
+    const char *email;       /* -verify_email: an rfc822Name the leaf must carry */
+    const char *ip;          /* -verify_ip: an address (text, v4 or v6) the leaf must carry */
+    const char *policies[PTLS_MAX_POLICIES]; /* -policy OIDs (dotted), in order given */
+    int n_policies;
+    unsigned flags; /* enum ptls_verify_flag */
+    int suiteb;     /* enum ptls_suiteb */
+
+    /* Stores and chains. */
+    const char *ca_store;       /* -CAstore/-verifyCAstore: store URI of trusted CAs (OpenSSL's OSSL_STORE) */
+    const char *chain_ca_file;  /* -chainCAfile: CAs the server's own chain is built from */
+    const char *chain_ca_path;  /* -chainCApath */
+    const char *chain_ca_store; /* -chainCAstore */
+    int build_chain;            /* -build_chain: build (and check) the server's chain at start */
+} ptls_verify_policy;
+
 typedef struct ptls_config {
     /* Identity */
     ptls_keypair cert;      /* -cert/-key: always set unless nocert */
@@ -143,6 +192,10 @@ typedef struct ptls_config {
      * range is min_version >= max_version numerically). */
     int dtls;
     int dtls_mtu; /* -mtu: the link MTU the records must fit; 0: library default */
+
+    /* Client certificate verification policy (OpenSSL's X509_VERIFY_PARAM
+     * options, issue #18); only set together with -verify/-Verify. */
+    ptls_verify_policy verify;
 } ptls_config;
 
 #endif

@@ -152,6 +152,17 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         {"no-ca-names", "-no_ca_names", "-no_ca_names"},
         {"id-prefix", "-id_prefix pt", "-id_prefix"},
         {"client-sigalgs", "-client_sigalgs rsa_pss_rsae_sha256", "-client_sigalgs"},
+        {"verify-host", "-verify 1 -verify_hostname a.test", "-verify_hostname"},
+        {"verify-time", "-verify 1 -no_check_time", "-no_check_time"},
+        {"verify-purpose", "-verify 1 -purpose sslclient", "-purpose"},
+        {"partial-chain", "-verify 1 -partial_chain", "-partial_chain"},
+        {"x509-policy", "-verify 1 -policy_check", "-policy_check"},
+        {"x509-flags", "-verify 1 -x509_strict", "-x509_strict"},
+        {"crl-extended", "-verify 1 -use_deltas", "-use_deltas"},
+        {"auth-level", "-verify 1 -auth_level 2", "-auth_level"},
+        {"suiteb", "-suiteB_128", "-suiteB_128"},
+        {"ca-store", "-CAstore file:@PKI@/ca.pem", "-CAstore"},
+        {"chain-ca", "-chainCAfile @PKI@/ca.pem", "-chainCAfile"},
     };
     int refused = 0;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
@@ -172,9 +183,9 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
 
 Test(capabilities, unimplemented_options_are_refused_not_ignored)
 {
-    static const char *opts[] = {"-engine dynamic", "-ssl_config x",          "-async",     "-nbio_test",
-                                 "-security_debug", "-x509_strict",           "-stateless", "-sctp",
-                                 "-crl_download",   "-verify_hostname a.test"};
+    static const char *opts[] = {"-engine dynamic", "-ssl_config x", "-async",     "-nbio_test",
+                                 "-security_debug", "-xchain_build", "-stateless", "-sctp",
+                                 "-crl_download",   "-status"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char *out;
         int rc = pt_polytls(&out, SRV RSA_CERT " %s </dev/null", opts[i]);

@@ -206,7 +206,10 @@ Test(ciphers, prioritize_chacha)
     out = client(
         s.port,
         "-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
-    expect_in(out, "Cipher is TLS_AES_256_GCM_SHA384", "client does not prefer ChaCha: server order");
+    /* Server order (each library's own), which puts no ChaCha suite first. */
+    expect_not_in(out, "Cipher is TLS_CHACHA20_POLY1305_SHA256",
+                  "client does not prefer ChaCha: server order");
+    expect_in(out, "Cipher is TLS_AES_", "client does not prefer ChaCha: server order");
     free(out);
     pt_server_stop(&s);
 }
@@ -630,10 +633,12 @@ Test(extensions, max_send_frag)
     pt_server s;
     cr_assert_eq(pt_server_start_in(&s, root, 0, "-WWW -tls1_2 -max_send_frag 512 " RSA_CERT), 0);
     char *out;
-    /* The largest application-data record the client received. */
+    /* The largest handshake or application-data record the client
+     * received (the Certificate message of server-rsa is larger than 512
+     * bytes: it must be split too). */
     pt_run(&out, 20, s.port,
            "printf 'GET /f.txt HTTP/1.0\\r\\n\\r\\n' | " S_CLIENT " -tls1_2 -ign_eof -msg 2>&1 | grep -a -A1 "
-           "'<<< .*RecordHeader' | grep -a '^ *17 03 03' | awk '{print $4 $5}' | sort -u | "
+           "'<<< .*RecordHeader' | grep -a '^ *1[67] 03 03' | awk '{print $4 $5}' | sort -u | "
            "while read h; do printf '%%d\\n' 0x$h; done | sort -n | tail -1");
     int maxlen = atoi(out);
     cr_assert(maxlen > 0 && maxlen <= 512 + 256, "largest record %d exceeds -max_send_frag 512", maxlen);
@@ -1342,7 +1347,18 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "dtls1.2",
                                    "dtls1.3",
                                    "mlkem",
-                                   "mldsa"};
+                                   "mldsa",
+                                   "verify-host",
+                                   "verify-time",
+                                   "verify-purpose",
+                                   "partial-chain",
+                                   "x509-policy",
+                                   "x509-flags",
+                                   "crl-extended",
+                                   "auth-level",
+                                   "suiteb",
+                                   "ca-store",
+                                   "chain-ca"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];

@@ -7,7 +7,7 @@
 # this version; a PKI of an older version (an older .complete) is rebuilt.
 set -eu
 out=${1:-pki}
-version=2
+version=3
 [ "$(cat "$out/.complete" 2>/dev/null)" = "$version" ] && exit 0
 # Only a directory this script made (it has the marker) is wiped.
 [ -f "$out/.complete" ] && rm -rf "$out"
@@ -49,6 +49,31 @@ subjectAltName = DNS:alt.test
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
 extendedKeyUsage = clientAuth
+[v3_client_names]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectAltName = DNS:client.example,email:client@example.com,IP:127.0.0.1
+[v3_client_other]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectAltName = DNS:other.example,email:other@example.com,IP:10.9.9.9
+[v3_client_serverauth]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:client.example
+[v3_client_policy]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+certificatePolicies = 1.2.3.4
+[v3_client_critical]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+1.2.3.4.5.6 = critical,ASN1:UTF8String:polytls
 [v3_ocsp]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
@@ -157,6 +182,18 @@ ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out expired.key
 ossl req -new -key expired.key -subj "/CN=localhost" -out expired.csr
 ossl ca -batch -config ca.cnf -keyfile ca.key -cert ca.pem -in expired.csr -out expired.pem -notext \
   -startdate 20200101000000Z -enddate 20201231000000Z -extensions v3_server
+# Client certificates for the verification policy options (version 3):
+# names in the subjectAltName (-verify_hostname/-verify_email/-verify_ip),
+# serverAuth only (-purpose), a certificate policy (-policy), an unknown
+# critical extension (-ignore_critical), expired (-attime, -no_check_time).
+for c in client-names client-other client-serverauth client-policy client-critical; do
+  ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $c.key
+  ca $c $c.key "v3_$(echo $c | tr - _)" $c
+done
+ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out client-expired.key
+ossl req -new -key client-expired.key -subj "/CN=client-expired" -out client-expired.csr
+ossl ca -batch -config ca.cnf -keyfile ca.key -cert ca.pem -in client-expired.csr -out client-expired.pem \
+  -notext -startdate 20200101000000Z -enddate 20201231000000Z -extensions v3_client
 # Garbage and mismatched inputs for error-path tests.
 printf 'this is not a certificate\n' > garbage.pem
 rm -f ./*.csr
