@@ -10,6 +10,7 @@
 #include <mbedtls/version.h>
 
 #include "mbed_internal.h"
+#include "mbed_protocol_caps.h"
 
 const ptls_host *mbed_host;
 
@@ -294,6 +295,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_MLKEM] = MBED_LIB " has no ML-KEM key exchange groups",
     [PTLS_CAP_MLDSA] = MBED_LIB " has no ML-DSA signatures",
     [PTLS_CAP_DTLS1_3] = MBED_LIB " has no DTLS 1.3",
+    MBED_PROTOCOL_CAPS
 };
 
 static const char *mbed_library_version(void)

@@ -7,6 +7,7 @@
  * macros and version; every reason names that version.
  */
 #include "wssl_internal.h"
+#include "wssl_protocol_caps.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +139,7 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     /* ML-DSA (Dilithium) server certificates: not in this build's
      * --enable-all set; they need --enable-mldsa and its TLS hooks. */
     [PTLS_CAP_MLDSA] = WSSL_LIB " is built without ML-DSA (HAVE_DILITHIUM)",
+    WSSL_PROTOCOL_CAPS
 };
 
 static const char *wssl_library_version(void)
