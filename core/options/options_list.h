@@ -383,7 +383,7 @@
     X(PROVIDER_PATH, "provider-path", OPT_STRING, GRP_MISC, PROVIDERS, "3.0", "Provider load path", "/tmp")  \
     X(PROPQUERY, "propquery", OPT_STRING, GRP_MISC, PROVIDERS, "3.0",                                        \
       "Property query for fetching algorithms", "fips=no")                                                   \
-    X(KTLS, "ktls", OPT_FLAG, GRP_MISC, KTLS, "3.0", "Enable kernel TLS", NULL)                              \
+    X(KTLS, "ktls", OPT_FLAG, GRP_MISC, KTLS, "3.2", "Enable kernel TLS", NULL)                              \
     /* s_server 3.2 to 4.0 additions (issue #19) */                                                          \
     X(PREFER_NO_DHE_KEX, "prefer_no_dhe_kex", OPT_FLAG, GRP_CIPHERS, PREFER_NO_DHE_KEX, "3.3",               \
       "In TLSv1.3 prefer non-(ec)dhe over (ec)dhe key exchange on resumption", NULL)                         \

@@ -1329,7 +1329,32 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "dtls1.2",
                                    "dtls1.3",
                                    "mlkem",
-                                   "mldsa"};
+                                   "mldsa",
+                                   /* issue #19: test_protocol_opts.c */
+                                   "serverinfo",
+                                   "srtp",
+                                   "stateless",
+                                   "anti-replay",
+                                   "recv-max-early-data",
+                                   "no-resume-ephemeral",
+                                   "no-resumption-on-reneg",
+                                   "allow-no-dhe-kex",
+                                   "prefer-no-dhe-kex",
+                                   "no-middlebox",
+                                   "ignore-unexpected-eof",
+                                   "bugs",
+                                   "strict",
+                                   "pipelines",
+                                   "read-buf",
+                                   "ext-cache",
+                                   "cert-comp",
+                                   "rpk",
+                                   "rand-file",
+                                   "ssl-config",
+                                   "providers",
+                                   "provparam",
+                                   "engine",
+                                   "security-debug"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];
