@@ -579,3 +579,31 @@ Test(always, dtls_listen_timeout)
     expect_in(out, "Cipher is", "the handshake");
     free(out);
 }
+
+/* -psk_session: the session in the file is the TLS 1.3 PSK the client
+ * offers (s_client -psk_session with the same file): the handshake
+ * resumes it. Without the option the same offer gets a full handshake. */
+Test(protocol_opts, psk_session)
+{
+    PT_REQUIRE_CAP("psk-session");
+    PT_REQUIRE_CAP("tls1.3");
+    char dir[256], server[600];
+    pt_mkdtemp(dir, sizeof dir);
+    pt_server s;
+    PT_START(&s, 0, "-www " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port, GET_PIPE S_CLIENT " -ign_eof -tls1_3 -sess_out %s/psk.pem", dir);
+    free(out);
+    pt_server_stop(&s);
+    const char *client = S_CLIENT " -ign_eof -tls1_3 -psk_session @DIR@/psk.pem";
+    char cl[512];
+    snprintf(cl, sizeof cl, "%.*s%s%s", (int)(strstr(client, "@DIR@") - client), client, dir,
+             strstr(client, "@DIR@") + 5);
+    snprintf(server, sizeof server, "-psk_session %s/psk.pem " RSA_CERT, dir);
+    out = www_get(server, cl);
+    expect_in(out, "Reused, TLSv1.3", "-psk_session: the PSK from the file");
+    free(out);
+    out = www_get(RSA_CERT, cl);
+    expect_in(out, "New, TLSv1.3", "control: without -psk_session");
+    free(out);
+}
