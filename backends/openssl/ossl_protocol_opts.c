@@ -128,8 +128,7 @@ void ossl_proto_caps_init(const char **caps)
         sk_SSL_COMP_num(SSL_COMP_get_compression_methods()) <= 0)
         caps[PTLS_CAP_COMP] = proto_reason(
             "%s has no TLS compression method (built without zlib record compression)", ossl_lib_name());
-    else
-        caps[PTLS_CAP_COMP] = "not implemented by polytls: TLS compression is never switched on";
+
 #ifdef OPENSSL_NO_KTLS
     caps[PTLS_CAP_KTLS] = proto_reason("%s is built without kernel TLS (OPENSSL_NO_KTLS)", ossl_lib_name());
 #else
@@ -398,6 +397,7 @@ int ossl_proto_apply(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, cha
         proto_switch(ctx, p->anti_replay ? "-anti_replay" : "-no_anti_replay", err, errlen) != 0)
         return -1;
     if (p->ignore_unexpected_eof) SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (p->comp) SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION);
     if (p->recv_max_early_data >= 0 &&
         !SSL_CTX_set_recv_max_early_data(ctx, (uint32_t)p->recv_max_early_data))
         return proto_failed(err, errlen, "-recv_max_early_data");
@@ -447,6 +447,16 @@ int ossl_proto_apply_late(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg
 #if OSSL_HAVE_CERT_COMP
     if (p->cert_comp && !SSL_CTX_compress_certs(ctx, 0)) return proto_failed(err, errlen, "-cert_comp");
 #endif
+    /* The security framework refuses compression from level 2 on, which
+     * would leave -comp without effect: say so instead. */
+    if (p->comp && SSL_CTX_get_security_level(ctx) >= 2) {
+        snprintf(
+            err, errlen,
+            "-comp: %s allows TLS compression only at security level 1 or below (level %d is in effect); "
+            "add @SECLEVEL=1 to -cipher",
+            ossl_lib_name(), SSL_CTX_get_security_level(ctx));
+        return -1;
+    }
     if (p->psk_session != NULL && srv->proto != NULL && srv->proto->psk_session != NULL)
         SSL_CTX_set_psk_find_session_callback(ctx, proto_psk_find);
     return 0;

@@ -766,6 +766,9 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
     case OPTID_ECH_GREASERETRIES:
         c->proto.ech_greaseretries = 1;
         break;
+    case OPTID_COMP:
+        c->proto.comp = 1;
+        break;
     default:
         /* Options that change nothing in polytls (-nbio, -no_ssl3, -no_comp,
          * -ign_eof, ...: their effect is always in force) and options that

@@ -89,6 +89,7 @@ typedef struct ptls_protocol_opts {
     const char *ech_noretry_dir;
     int ech_trialdecrypt;
     int ech_greaseretries;
+    int comp; /* -comp: TLS record compression (TLS <= 1.2) */
 } ptls_protocol_opts;
 
 typedef struct ptls_config {

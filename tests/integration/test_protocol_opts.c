@@ -607,3 +607,22 @@ Test(protocol_opts, psk_session)
     expect_in(out, "New, TLSv1.3", "control: without -psk_session");
     free(out);
 }
+
+/* -comp: zlib record compression in TLS 1.2, where the security level
+ * allows it (OpenSSL: level 1 or below); at level 2 the start fails rather
+ * than compress nothing. */
+Test(protocol_opts, comp)
+{
+    PT_REQUIRE_CAP("comp");
+    PT_REQUIRE_CAP("cipher-string");
+    const char *cl = openssl35();
+    char client[512];
+    snprintf(client, sizeof client,
+             "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof -tls1_2 -comp -cipher DEFAULT@SECLEVEL=1", cl);
+    char *out = www_get("-comp -cipher DEFAULT@SECLEVEL=1 " RSA_CERT, client);
+    expect_in(out, "Compression: zlib compression", "-comp");
+    free(out);
+    cr_assert_eq(pt_polytls(&out, SRV RSA_CERT " -comp </dev/null"), 1, "%s", out);
+    expect_in(out, "security level", "-comp at security level 2");
+    free(out);
+}
