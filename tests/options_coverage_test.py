@@ -23,7 +23,7 @@ import sys
 # when issue #19 was committed (mostly the options marked UNIMPLEMENTED in the
 # option table, once per backend). Lower it when a gap is closed; it must never
 # rise. The goal is 0.
-ALLOWED_GAPS = 396
+ALLOWED_GAPS = 393
 
 GAP_MARKERS = ("not implemented by polytls", "polytls has no", "not implemented by this backend")
 

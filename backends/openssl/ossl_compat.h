@@ -64,6 +64,12 @@ const char *ossl_lib_name(void);
 #else
 #define OSSL_HAVE_PROVPARAM 0
 #endif
+/* Encrypted Client Hello (4.0): OSSL_ECHSTORE, SSL_CTX_set1_echstore. */
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L && !defined(OPENSSL_NO_ECH)
+#define OSSL_HAVE_ECH 1
+#else
+#define OSSL_HAVE_ECH 0
+#endif
 #if OPENSSL_VERSION_NUMBER < 0x40000000L && !defined(OPENSSL_NO_ENGINE)
 #define OSSL_HAVE_ENGINE 1
 #else

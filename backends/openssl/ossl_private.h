@@ -167,6 +167,8 @@ int ossl_proto_apply(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, cha
 int ossl_proto_apply_late(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 void ossl_proto_install_stateless(SSL_CTX *ctx);
 int ossl_proto_stateless(ossl_conn *c);
+/* ECH status of a finished handshake ("" without ECH), see ptls_conn_info. */
+void ossl_proto_ech_info(SSL *ssl, char *ech, size_t ech_len, char *outer, size_t outer_len);
 
 /* ossl_selfsigned.c */
 int ossl_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);

@@ -28,6 +28,12 @@
 #if OSSL_HAVE_ENGINE
 #include <openssl/engine.h>
 #endif
+#if OSSL_HAVE_ECH
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <openssl/ech.h>
+#endif
 
 struct ossl_proto_state {
     char *writerand;
@@ -132,14 +138,12 @@ void ossl_proto_caps_init(const char **caps)
 #ifdef OPENSSL_NO_KTLS
     caps[PTLS_CAP_KTLS] = proto_reason("%s is built without kernel TLS (OPENSSL_NO_KTLS)", ossl_lib_name());
 #else
-    caps[PTLS_CAP_KTLS] = "kernel TLS needs the library to own the socket; in polytls the core owns every "
-                          "socket and moves the ciphertext itself (a memory BIO), so the kernel never sees "
-                          "the keys";
+    caps[PTLS_CAP_KTLS] =
+        "kernel TLS needs the library to own the socket; in polytls the core owns every "
+        "socket and moves the ciphertext itself (through its own BIO), so the kernel never sees "
+        "the keys";
 #endif
-#if OPENSSL_VERSION_NUMBER >= 0x40000000L && !defined(OPENSSL_NO_ECH)
-    caps[PTLS_CAP_ECH] = "not implemented by polytls: OpenSSL could (OSSL_ECHSTORE_read_pem, "
-                         "SSL_CTX_set1_echstore)";
-#else
+#if !OSSL_HAVE_ECH
     caps[PTLS_CAP_ECH] =
         proto_reason("%s has no Encrypted Client Hello (added in OpenSSL 4.0)", ossl_lib_name());
 #endif
@@ -433,6 +437,75 @@ int ossl_proto_apply(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, cha
     return 0;
 }
 
+#if OSSL_HAVE_ECH
+/* -ech_dir, -ech_noretry_dir: every key pair file of the directory, as
+ * s_server reads them (files it cannot read are skipped). */
+static int proto_ech_dir(OSSL_ECHSTORE *es, const char *dir, int for_retry, int *loaded)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) return -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        BIO *in = BIO_new_file(path, "r");
+        if (in != NULL && OSSL_ECHSTORE_read_pem(es, in, for_retry) == 1) (*loaded)++;
+        BIO_free(in);
+    }
+    closedir(d);
+    ERR_clear_error();
+    return 0;
+}
+
+static int proto_ech(SSL_CTX *ctx, const ptls_protocol_opts *p, char *err, size_t errlen)
+{
+    if (p->ech_key == NULL && p->ech_dir == NULL && p->ech_noretry_dir == NULL) {
+        if (p->ech_trialdecrypt || p->ech_greaseretries) {
+            snprintf(err, errlen,
+                     "-ech_trialdecrypt and -ech_greaseretries need ECH keys (-ech_key, -ech_dir "
+                     "or -ech_noretry_dir)");
+            return -1;
+        }
+        return 0;
+    }
+    OSSL_ECHSTORE *es = OSSL_ECHSTORE_new(NULL, NULL);
+    int loaded = 0;
+    if (es == NULL) return proto_failed(err, errlen, "OSSL_ECHSTORE_new");
+    if (p->ech_key != NULL) {
+        BIO *in = BIO_new_file(p->ech_key, "r");
+        int ok = in != NULL && OSSL_ECHSTORE_read_pem(es, in, OSSL_ECH_FOR_RETRY) == 1;
+        BIO_free(in);
+        if (!ok) {
+            char what[300];
+            snprintf(what, sizeof(what), "-ech_key %s (not an ECH PEM key pair)", p->ech_key);
+            OSSL_ECHSTORE_free(es);
+            return proto_failed(err, errlen, what);
+        }
+        loaded++;
+    }
+    if ((p->ech_dir != NULL && proto_ech_dir(es, p->ech_dir, OSSL_ECH_FOR_RETRY, &loaded) != 0) ||
+        (p->ech_noretry_dir != NULL &&
+         proto_ech_dir(es, p->ech_noretry_dir, OSSL_ECH_NO_RETRY, &loaded) != 0)) {
+        OSSL_ECHSTORE_free(es);
+        snprintf(err, errlen, "cannot read the ECH key directory");
+        return -1;
+    }
+    if (loaded == 0) {
+        OSSL_ECHSTORE_free(es);
+        snprintf(err, errlen, "no ECH key pair could be read from -ech_dir/-ech_noretry_dir");
+        return -1;
+    }
+    int ok = SSL_CTX_set1_echstore(ctx, es) == 1;
+    OSSL_ECHSTORE_free(es);
+    if (!ok) return proto_failed(err, errlen, "the ECH keys");
+    if (p->ech_trialdecrypt) SSL_CTX_set_options(ctx, SSL_OP_ECH_TRIALDECRYPT);
+    if (p->ech_greaseretries) SSL_CTX_set_options(ctx, SSL_OP_ECH_GREASE_RETRY_CONFIG);
+    return 0;
+}
+#endif
+
 /* Everything that needs the certificates (serverinfo is attached to the
  * current certificate; compression compresses the loaded chains) and the
  * callbacks installed after them. */
@@ -457,6 +530,9 @@ int ossl_proto_apply_late(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg
             ossl_lib_name(), SSL_CTX_get_security_level(ctx));
         return -1;
     }
+#if OSSL_HAVE_ECH
+    if (proto_ech(ctx, p, err, errlen) != 0) return -1;
+#endif
     if (p->psk_session != NULL && srv->proto != NULL && srv->proto->psk_session != NULL)
         SSL_CTX_set_psk_find_session_callback(ctx, proto_psk_find);
     return 0;
@@ -617,4 +693,29 @@ int ossl_proto_stateless(ossl_conn *c)
         /* r == 0: HelloRetryRequest sent, nothing kept; wait for the next
          * ClientHello. */
     }
+}
+
+void ossl_proto_ech_info(SSL *ssl, char *ech, size_t ech_len, char *outer, size_t outer_len)
+{
+    ech[0] = '\0';
+    outer[0] = '\0';
+#if OSSL_HAVE_ECH
+    char *inner_sni = NULL, *outer_sni = NULL;
+    int st = SSL_ech_get1_status(ssl, &inner_sni, &outer_sni);
+    const char *what = st == SSL_ECH_STATUS_SUCCESS                                     ? "accepted"
+                       : st == SSL_ECH_STATUS_GREASE || st == SSL_ECH_STATUS_GREASE_ECH ? "grease"
+                       : st == SSL_ECH_STATUS_FAILED || st == SSL_ECH_STATUS_FAILED_ECH ||
+                               st == SSL_ECH_STATUS_FAILED_ECH_BAD_NAME || st == SSL_ECH_STATUS_BAD_NAME
+                           ? "rejected"
+                           : "";
+    snprintf(ech, ech_len, "%s", what);
+    if (st == SSL_ECH_STATUS_SUCCESS && outer_sni != NULL) snprintf(outer, outer_len, "%s", outer_sni);
+    OPENSSL_free(inner_sni);
+    OPENSSL_free(outer_sni);
+    ERR_clear_error();
+#else
+    (void)ssl;
+    (void)ech_len;
+    (void)outer_len;
+#endif
 }

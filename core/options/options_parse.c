@@ -846,6 +846,8 @@ static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
     if (o->min_proto_given && o->max_proto_given && o->min_proto_given > o->max_proto_given)
         return usage_error(err, errlen, "-min_protocol is above -max_protocol");
     if (c->proto.stateless && dtls) return usage_error(err, errlen, "Can only use -stateless with TLS");
+    /* use_srtp is a DTLS extension: over TLS the libraries never send it. */
+    if (c->proto.use_srtp && !dtls) return usage_error(err, errlen, "-use_srtp applies to DTLS only");
     if (ptls_opt_given(o, OPTID_ANTI_REPLAY) && ptls_opt_given(o, OPTID_NO_ANTI_REPLAY))
         return usage_error(err, errlen, "Cannot supply both -anti_replay and -no_anti_replay");
     if (c->proto.ext_cache && !c->session_cache)

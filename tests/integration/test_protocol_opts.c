@@ -626,3 +626,77 @@ Test(protocol_opts, comp)
     expect_in(out, "security level", "-comp at security level 2");
     free(out);
 }
+
+/* ECH (OpenSSL 4.0): a key pair made by `openssl ech`; a 4.0 client given
+ * its ECHConfigList gets ECH accepted; -ech_dir loads the same file;
+ * -ech_trialdecrypt without keys is a usage error of the start. */
+Test(protocol_opts, ech)
+{
+    PT_REQUIRE_CAP("ech");
+    const char *o40 = getenv("POLYTLS_TEST_OPENSSL40");
+    if (o40 == NULL || !*o40 || access(o40, X_OK) != 0)
+        cr_skip_test("no OpenSSL 4.0 client: set POLYTLS_TEST_OPENSSL40 (tests/CMakeLists.txt does when the "
+                     "openssl@4.0.2 flavour is built)");
+    char dir[256], server[700], client[1200];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    cr_assert_eq(pt_run(&out, 20, 0,
+                        "mkdir -p %s/keys && %s ech -public_name example.com -out %s/keys/ech.pem", dir, o40,
+                        dir),
+                 0, "%s", out);
+    free(out);
+    snprintf(
+        client, sizeof client,
+        "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof -CAfile @PKI@/ca.pem -servername localhost -ech_config_list "
+        "$(sed -n '/BEGIN ECHCONFIG/,/END ECHCONFIG/p' %s/keys/ech.pem | grep -v -- ----- | tr -d '\\n')",
+        o40, dir);
+    const char *keys[] = {"-ech_key %s/keys/ech.pem", "-ech_dir %s/keys",
+                          "-ech_noretry_dir %s/keys -ech_trialdecrypt"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char k[400];
+        snprintf(k, sizeof k, keys[i], dir);
+        snprintf(server, sizeof server, "%s " RSA_CERT, k);
+        out = www_get(server, client);
+        expect_in(out, "ECH: success", k);
+        expect_in(out, PAGE, k);
+        expect_in(out, "ECH: accepted, outer SNI example.com, inner SNI localhost", "the -www page");
+        free(out);
+    }
+    cr_assert_eq(pt_polytls(&out, SRV RSA_CERT " -ech_trialdecrypt </dev/null"), 1, "%s", out);
+    expect_in(out, "need ECH keys", "-ech_trialdecrypt alone");
+    free(out);
+}
+
+/* The -json handshake event says ECH was accepted, with both names. */
+Test(protocol_opts, ech_json_event)
+{
+    PT_REQUIRE_CAP("ech");
+    const char *o40 = getenv("POLYTLS_TEST_OPENSSL40");
+    if (o40 == NULL || !*o40 || access(o40, X_OK) != 0) cr_skip_test("no OpenSSL 4.0 client");
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    cr_assert_eq(pt_run(&out, 20, 0, "%s ech -public_name example.com -out %s/ech.pem", o40, dir), 0, "%s",
+                 out);
+    free(out);
+    pt_server s;
+    PT_START(&s, 0, "-www -json events.jsonl -ech_key %s/ech.pem " RSA_CERT, dir);
+    pt_run(&out, 25, s.port,
+           GET_PIPE
+           "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof -CAfile @PKI@/ca.pem -servername localhost -ech_config_list "
+           "$(sed -n '/BEGIN ECHCONFIG/,/END ECHCONFIG/p' %s/ech.pem | grep -v -- ----- | tr -d '\\n')",
+           o40, dir);
+    free(out);
+    pt_run(&out, 25, s.port,
+           GET_PIPE "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof -servername plain.test -ech_grease", o40);
+    free(out);
+    pt_server_stop(&s);
+    char path[400];
+    snprintf(path, sizeof path, "%s/events.jsonl", s.dir);
+    size_t len;
+    char *ev = pt_read_file(path, &len);
+    cr_assert_not_null(ev);
+    expect_in(ev, "\"sni\":\"localhost\",\"ech\":\"accepted\",\"ech_outer_sni\":\"example.com\"", "-json");
+    expect_in(ev, "\"sni\":\"plain.test\",\"ech\":\"grease\"", "-json, a GREASE ECH");
+    free(ev);
+}
