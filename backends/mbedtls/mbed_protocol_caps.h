@@ -31,6 +31,14 @@
 #define MBED_PROTO_COMP MBED_LIB " was built without MBEDTLS_ZLIB_SUPPORT"
 #endif
 
+#if MBED_TLS13
+#define MBED_ALLOW_NO_DHE                                                                                    \
+    "not implemented by polytls: Mbed TLS could allow psk_ke resumption "                                    \
+    "(mbedtls_ssl_conf_tls13_key_exchange_modes)"
+#else
+#define MBED_ALLOW_NO_DHE MBED_LIB " has no TLS 1.3"
+#endif
+
 #define MBED_PROTOCOL_CAPS                                                                                   \
     [PTLS_CAP_STATELESS] = MBED_PROTO_13(" sends no cookie in a HelloRetryRequest (no stateless exchange)"), \
     [PTLS_CAP_ANTI_REPLAY] = MBED_PROTO_13(" has no early data anti-replay switch"),                         \
@@ -38,13 +46,12 @@
         MBED_PROTO_13(" has one early data limit (set by -max_early_data), no separate hard limit"),         \
     [PTLS_CAP_NO_RESUME_EPHEMERAL] = MBED_LIB " has no callback to keep (EC)DHE sessions out of the cache",  \
     [PTLS_CAP_NO_RESUMPTION_ON_RENEG] = MBED_LIB " has no setting to refuse resumption in a renegotiation",  \
-    [PTLS_CAP_ALLOW_NO_DHE_KEX] = MBED_PROTO_13(" offers no psk_ke resumption setting apart from its "       \
-                                                "key exchange modes, which polytls does not map"),           \
+    [PTLS_CAP_ALLOW_NO_DHE_KEX] = MBED_ALLOW_NO_DHE,                                                         \
     [PTLS_CAP_PREFER_NO_DHE_KEX] = MBED_PROTO_13(" has no preference between psk_ke and psk_dhe_ke"),        \
     [PTLS_CAP_NO_MIDDLEBOX] = MBED_PROTO_13(                                                                 \
         ": middlebox compatibility is a build option (MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE)"),              \
-    [PTLS_CAP_IGNORE_UNEXPECTED_EOF] = MBED_LIB " has no such setting (an EOF without close_notify ends "    \
-                                                "the connection as an error, which polytls reports)",        \
+    [PTLS_CAP_IGNORE_UNEXPECTED_EOF] =                                                                       \
+        MBED_LIB " has no setting for how an EOF without close_notify is treated",                           \
     [PTLS_CAP_BUGS] = MBED_LIB " has no peer bug work-arounds to switch on",                                 \
     [PTLS_CAP_STRICT] = MBED_LIB " has no strict-mode switch",                                               \
     [PTLS_CAP_DEBUG_BROKEN_PROTOCOL] = MBED_LIB " has no protocol-violation test switch",                    \

@@ -63,8 +63,8 @@
                                             "(wolfSSL_CTX_no_dhe_psk forbids (EC)DHE with every PSK)",       \
     [PTLS_CAP_NO_MIDDLEBOX] =                                                                                \
         WSSL_LIB ": middlebox compatibility is a build option (WOLFSSL_TLS13_MIDDLEBOX_COMPAT)",             \
-    [PTLS_CAP_IGNORE_UNEXPECTED_EOF] = WSSL_LIB " has no such setting (an EOF without close_notify ends "    \
-                                                "the connection as an error, which polytls reports)",        \
+    [PTLS_CAP_IGNORE_UNEXPECTED_EOF] =                                                                       \
+        WSSL_LIB " has no setting for how an EOF without close_notify is treated",                           \
     [PTLS_CAP_BUGS] = WSSL_LIB " has no peer bug work-arounds to switch on (SSL_OP_ALL is accepted and "     \
                                "ignored)",                                                                   \
     [PTLS_CAP_STRICT] = WSSL_LIB " has no strict-mode switch",                                               \

@@ -94,7 +94,7 @@ Test(validate, null_cap_entry_is_refused)
     all_supported();
     caps[PTLS_CAP_SRTP] = NULL;
     char *msg;
-    cr_assert_eq(validate("-use_srtp SRTP_AES128_CM_SHA1_80", &msg), 3,
+    cr_assert_eq(validate("-dtls -use_srtp SRTP_AES128_CM_SHA1_80", &msg), 3,
                  "an unlisted capability is never accepted");
     free(msg);
 }
