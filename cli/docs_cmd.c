@@ -128,6 +128,11 @@ static int man_s_server(FILE *out)
             fputc('\n', out);
             roff(out, opt->help);
             fputs(".\n", out);
+            if (strcmp(opt->since, "polytls") == 0)
+                fputs(".br\npolytls's own option (openssl s_server has none).\n", out);
+            else
+                fprintf(out, ".br\nIn openssl s_server since %s%s.\n", opt->since,
+                        strcmp(opt->since, "1.0.2") == 0 ? " or earlier" : "");
             man_backend_support(out, opt);
         }
     }
@@ -191,7 +196,8 @@ static int completion(FILE *out)
           "    fi\n"
           "    case ${COMP_WORDS[1]} in\n"
           "    backends) COMPREPLY=($(compgen -W '-json' -- \"$cur\")); return ;;\n"
-          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md flavours-md' -- \"$cur\")); "
+          "    docs) COMPREPLY=($(compgen -W 'man-polytls man-s_server completion options-md flavours-md' -- "
+          "\"$cur\")); "
           "return ;;\n"
           "    s_server) ;;\n"
           "    *) return ;;\n"
@@ -266,25 +272,26 @@ static int options_md(FILE *out)
         major_minor(backends[b]->library_version(), mm, sizeof mm);
         fprintf(out, "| %s | %s (`polytls backends` shows the exact version) |\n", backends[b]->name, mm);
     }
-    fputs(
-        "\n\"yes\" means the option works on that backend and a test proves it; otherwise the cell gives the "
-        "reason of the capability error polytls prints (exit 3). \"TLS 1.2 only\" means the option works "
-        "while "
-        "the server is limited to TLS 1.2 (-tls1_2, -max_protocol TLSv1.2) and is refused, for the reason "
-        "given, when TLS 1.3 is enabled.\n",
-        out);
+    fputs("\nThe s_server column is the openssl s_server release that introduced the option (1.0.2: that "
+          "release or earlier; polytls: polytls's own option). "
+          "\"yes\" means the option works on that backend and a test proves it; otherwise the cell gives the "
+          "reason of the capability error polytls prints (exit 3). \"TLS 1.2 only\" means the option works "
+          "while "
+          "the server is limited to TLS 1.2 (-tls1_2, -max_protocol TLSv1.2) and is refused, for the reason "
+          "given, when TLS 1.3 is enabled.\n",
+          out);
     for (int g = 0; g < GRP__COUNT; g++) {
-        fprintf(out, "\n## %s\n\n| option | what |", ptls_opt_group_names[g]);
+        fprintf(out, "\n## %s\n\n| option | s_server | what |", ptls_opt_group_names[g]);
         for (int b = 0; b < n_backends; b++)
             fprintf(out, " %s |", backends[b]->name);
-        fputs("\n|---|---|", out);
+        fputs("\n|---|---|---|", out);
         for (int b = 0; b < n_backends; b++)
             fputs("---|", out);
         fputc('\n', out);
         for (int i = 0; i < OPTID__COUNT; i++) {
             const ptls_option *opt = &ptls_options[i];
             if (opt->group != g) continue;
-            fprintf(out, "| `-%s` | ", opt->name);
+            fprintf(out, "| `-%s` | %s | ", opt->name, opt->since);
             md_cell(out, opt->help);
             fputs(" |", out);
             for (int b = 0; b < n_backends; b++) {
@@ -322,7 +329,8 @@ static const ptls_backend *system_sibling(const char *flavour)
  * straight from the two capability tables (README's flavour table). */
 static int flavours_md(FILE *out)
 {
-    fputs("| flavour | library | adds over the system library | lacks against it |\n|---|---|---|---|\n", out);
+    fputs("| flavour | library | adds over the system library | lacks against it |\n|---|---|---|---|\n",
+          out);
     for (int b = 0; b < n_backends; b++) {
         const ptls_backend *f = backends[b], *sys;
         if (!strchr(f->name, '@') || !(sys = system_sibling(f->name))) continue;

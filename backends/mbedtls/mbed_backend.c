@@ -10,6 +10,7 @@
 #include <mbedtls/version.h>
 
 #include "mbed_internal.h"
+#include "mbed_protocol_caps.h"
 
 const ptls_host *mbed_host;
 
@@ -320,6 +321,7 @@ static const char *const mbed_caps[PTLS_CAP__COUNT] = {
                                    "library yet",
     [PTLS_CAP_SUITEB] = MBED_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
                                  "group and signature restrictions yet",
+    MBED_PROTOCOL_CAPS
 };
 
 static const char *mbed_library_version(void)

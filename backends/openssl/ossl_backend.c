@@ -82,9 +82,7 @@ static void ossl_caps_init(void)
     for (int i = 0; i < PTLS_CAP__COUNT; i++)
         ossl_caps[i] = PTLS_SUPPORTED;
 
-    /* polytls's own gaps: the library could. */
-    ossl_caps[PTLS_CAP_SERVERINFO] = "polytls has no -serverinfo field in its configuration (config.h) yet; "
-                                     "OpenSSL itself could (SSL_CTX_use_serverinfo_file)";
+        /* polytls's own gaps: the library could. */
 #ifdef OPENSSL_NO_SRP
     OSSL_BUILT_WITHOUT(PTLS_CAP_SRP, "SRP", "OPENSSL_NO_SRP");
 #else
@@ -93,9 +91,6 @@ static void ossl_caps_init(void)
 #endif
 #ifdef OPENSSL_NO_SRTP
     OSSL_BUILT_WITHOUT(PTLS_CAP_SRTP, "DTLS-SRTP", "OPENSSL_NO_SRTP");
-#else
-    ossl_caps[PTLS_CAP_SRTP] = "polytls has no -use_srtp profile list in its configuration (config.h) yet; "
-                               "OpenSSL itself could (SSL_CTX_set_tlsext_use_srtp)";
 #endif
 
     /* What the library's build leaves out. */
@@ -157,6 +152,7 @@ static void ossl_caps_init(void)
     if (ossl_group_ossl_name(0x11ec) == NULL)
         ossl_caps[PTLS_CAP_MLKEM] = ossl_reason(
             "%s has no ML-KEM groups (X25519MLKEM768 is not among its TLS groups)", ossl_lib_name());
+    ossl_proto_caps_init(ossl_caps);
 }
 
 static const char *ossl_library_version(void)

@@ -51,4 +51,29 @@ const char *ossl_lib_name(void);
 #define OSSL_STAPLES_MATCHING_RESPONSES_ONLY 0
 #endif
 
+/* Protocol options (ossl_protocol_opts.c): TLS 1.3 certificate compression
+ * and raw public keys (3.2), provider parameters (3.5), ENGINE (gone in
+ * 4.0, or left out of a build with OPENSSL_NO_ENGINE). */
+#if OPENSSL_VERSION_NUMBER >= 0x30200000L
+#define OSSL_HAVE_CERT_COMP 1
+#else
+#define OSSL_HAVE_CERT_COMP 0
+#endif
+#if OPENSSL_VERSION_NUMBER >= 0x30500000L
+#define OSSL_HAVE_PROVPARAM 1
+#else
+#define OSSL_HAVE_PROVPARAM 0
+#endif
+/* Encrypted Client Hello (4.0): OSSL_ECHSTORE, SSL_CTX_set1_echstore. */
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L && !defined(OPENSSL_NO_ECH)
+#define OSSL_HAVE_ECH 1
+#else
+#define OSSL_HAVE_ECH 0
+#endif
+#if OPENSSL_VERSION_NUMBER < 0x40000000L && !defined(OPENSSL_NO_ENGINE)
+#define OSSL_HAVE_ENGINE 1
+#else
+#define OSSL_HAVE_ENGINE 0
+#endif
+
 #endif

@@ -30,6 +30,12 @@ int ossl_bio_read(BIO *b, char *data, int len)
 {
     ossl_conn *c = BIO_get_data(b);
     BIO_clear_retry_flags(b);
+    if (c->pre_off < c->pre_len) { /* -stateless: records read ahead */
+        size_t k = c->pre_len - c->pre_off < (size_t)len ? c->pre_len - c->pre_off : (size_t)len;
+        memcpy(data, c->pre + c->pre_off, k);
+        c->pre_off += k;
+        return (int)k;
+    }
     long n = c->io.recv(c->io.ctx, (unsigned char *)data, (size_t)len);
     if (n > 0) return (int)n;
     if (n == PTLS_WANT_READ) {
@@ -201,6 +207,10 @@ static int ossl_read_early(ossl_conn *c)
 int ossl_handshake(void *conn)
 {
     ossl_conn *c = ossl_begin(conn);
+    if (c->srv->stateless && !c->stateless_done) {
+        int r = ossl_proto_stateless(c);
+        if (r != PTLS_OK) return r;
+    }
     if (!c->early_done) {
         int r = ossl_read_early(c);
         if (r != PTLS_OK) return r;
@@ -274,6 +284,7 @@ void ossl_conn_free(void *conn)
     if (c == NULL) return;
     SSL_free(c->ssl);
     free(c->early);
+    free(c->pre);
     free(c);
 }
 

@@ -182,7 +182,8 @@ static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptl
     }
     if (ossl_apply_versions(ctx, cfg, err, errlen) != 0 || ossl_apply_ciphers(ctx, cfg, err, errlen) != 0 ||
         ossl_apply_sessions(ctx, cfg, err, errlen) != 0 || ossl_apply_misc(ctx, cfg, err, errlen) != 0 ||
-        ossl_load_verify(ctx, cfg, err, errlen) != 0 || ossl_apply_verify_policy(ctx, cfg, err, errlen) != 0)
+        ossl_proto_apply(ctx, srv, cfg, err, errlen) != 0 || ossl_load_verify(ctx, cfg, err, errlen) != 0 ||
+        ossl_apply_verify_policy(ctx, cfg, err, errlen) != 0)
         goto fail;
     if (kp != NULL && kp->cert != NULL &&
         ossl_load_keypair(ctx, kp, kp == &cfg->cert2 ? "-cert2" : "-cert", err, errlen) != 0)
@@ -193,6 +194,8 @@ static SSL_CTX *ossl_ctx_new(ossl_server *srv, const ptls_config *cfg, const ptl
     if (ossl_build_chain(ctx, cfg, err, errlen) != 0) goto fail;
     ossl_install_callbacks(ctx, srv, cfg);
     if (cfg->dtls) ossl_install_dtls_callbacks(ctx);
+    if (ossl_proto_apply_late(ctx, srv, cfg, err, errlen) != 0) goto fail;
+    if (srv->stateless) ossl_proto_install_stateless(ctx);
     return ctx;
 fail:
     SSL_CTX_free(ctx);
@@ -311,9 +314,12 @@ void *ossl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->max_send_frag = cfg->max_send_frag;
     srv->dtls = cfg->dtls;
     srv->dtls_mtu = cfg->dtls_mtu;
+    if (ossl_proto_global(cfg, err, errlen) != 0 || ossl_proto_server_new(srv, cfg, err, errlen) != 0)
+        goto fail;
     /* One cookie key for the server's life: a ClientHello carrying a cookie
      * is checked by a fresh SSL, and -workers share it (forked later). */
-    if (cfg->dtls && RAND_bytes(srv->cookie_secret, (int)sizeof(srv->cookie_secret)) != 1) {
+    if ((cfg->dtls || srv->stateless) &&
+        RAND_bytes(srv->cookie_secret, (int)sizeof(srv->cookie_secret)) != 1) {
         ossl_collect_errors(err, errlen, "RAND_bytes (DTLS cookie secret)");
         goto fail;
     }
@@ -381,6 +387,7 @@ void ossl_server_free(void *server)
 {
     ossl_server *srv = server;
     if (srv == NULL) return;
+    ossl_proto_server_free(srv);
     SSL_CTX_free(srv->ctx);
     SSL_CTX_free(srv->ctx2);
     free(srv->npn);

@@ -173,6 +173,7 @@ void ossl_get_info(void *conn, ptls_conn_info *info)
     ossl_fill_peer(ssl, info);
     info->secure_renegotiation = SSL_get_secure_renegotiation_support(ssl) ? 1 : 0;
     ossl_fill_sigalg(ssl, info);
+    ossl_proto_ech_info(ssl, info->ech, sizeof(info->ech), info->ech_outer_sni, sizeof(info->ech_outer_sni));
 }
 
 void ossl_last_error(void *conn, char *buf, size_t len)

@@ -59,6 +59,8 @@ typedef struct ossl_server {
     int dtls;                        /* DTLS_server_method contexts */
     int dtls_mtu;                    /* -mtu (link MTU), 0: the BIO's default */
     unsigned char cookie_secret[32]; /* HMAC key of the DTLS cookies, random per server */
+    int stateless;                   /* -stateless: TLS 1.3 cookie exchange first */
+    struct ossl_proto_state *proto;  /* ossl_protocol_opts.c; NULL when none is needed */
 } ossl_server;
 
 typedef struct ossl_conn {
@@ -78,6 +80,9 @@ typedef struct ossl_conn {
     size_t peer_len;
     long bio_mtu;              /* DTLS: BIO_CTRL_DGRAM_SET_MTU value */
     unsigned long dgrams_sent; /* DTLS: datagrams the BIO handed to io.send */
+    int stateless_done;        /* -stateless: a ClientHello with a valid cookie came */
+    unsigned char *pre;        /* -stateless: whole records read ahead for SSL_stateless */
+    size_t pre_len, pre_off, pre_cap;
 } ossl_conn;
 
 /* ossl_backend.c */
@@ -157,6 +162,17 @@ void ossl_collect_errors(char *buf, size_t len, const char *prefix);
 int ossl_apply_verify_policy(SSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
 /* -build_chain, once the keypairs are loaded. */
 int ossl_build_chain(SSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen);
+/* ossl_protocol_opts.c: the options of ptls_config.proto */
+void ossl_proto_caps_init(const char **caps);
+int ossl_proto_global(const ptls_config *cfg, char *err, size_t errlen);
+int ossl_proto_server_new(ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
+void ossl_proto_server_free(ossl_server *srv);
+int ossl_proto_apply(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
+int ossl_proto_apply_late(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
+void ossl_proto_install_stateless(SSL_CTX *ctx);
+int ossl_proto_stateless(ossl_conn *c);
+/* ECH status of a finished handshake ("" without ECH), see ptls_conn_info. */
+void ossl_proto_ech_info(SSL *ssl, char *ech, size_t ech_len, char *outer, size_t outer_len);
 
 /* ossl_selfsigned.c */
 int ossl_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);

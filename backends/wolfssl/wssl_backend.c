@@ -7,6 +7,7 @@
  * macros and version; every reason names that version.
  */
 #include "wssl_internal.h"
+#include "wssl_protocol_caps.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +164,7 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                    "library yet",
     [PTLS_CAP_SUITEB] = WSSL_LIB " has no Suite B mode (RFC 6460); polytls does not emulate it with cipher, "
                                  "group and signature restrictions yet",
+    WSSL_PROTOCOL_CAPS
 };
 
 static const char *wssl_library_version(void)

@@ -49,6 +49,9 @@ const char *ptls_cap_refusal(const ptls_backend *be, int cap)
 {
     if (cap == PTLS_CAP_NONE) return NULL;
     if (cap == PTLS_CAP_UNIMPLEMENTED) return "not implemented by polytls yet";
+    if (cap == PTLS_CAP_CLIENT_SIDE)
+        return "a client-side setting: a server never connects to a server, so it has no effect in a server "
+               "(openssl s_server accepts it and ignores it)";
     /* A module built against an older caps.h knows fewer capabilities: the
      * ones it does not know are refused. */
     if (cap < 0 || cap >= PTLS_CAP__COUNT || cap >= be->cap_count || !be->caps[cap])

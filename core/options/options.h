@@ -40,11 +40,11 @@ enum ptls_opt_group {
     GRP__COUNT
 };
 
-/* The option ids: X(ID, "name", type, group, capability, "help", "example value") */
+/* The option ids: X(ID, "name", type, group, capability, "since", "help", "example value") */
 #include "options_list.h"
 
 enum ptls_opt_id {
-#define PTLS_OPT_ENUM(id, name, type, group, cap, help, example) OPTID_##id,
+#define PTLS_OPT_ENUM(id, name, type, group, cap, since, help, example) OPTID_##id,
     PTLS_OPTION_LIST(PTLS_OPT_ENUM)
 #undef PTLS_OPT_ENUM
         OPTID__COUNT
@@ -55,7 +55,9 @@ typedef struct ptls_option {
     const char *name; /* without the leading '-' */
     int type;         /* enum ptls_opt_type */
     int group;        /* enum ptls_opt_group */
-    int cap;          /* enum ptls_cap, PTLS_CAP_NONE or PTLS_CAP_UNIMPLEMENTED */
+    int cap;          /* enum ptls_cap, PTLS_CAP_NONE, PTLS_CAP_UNIMPLEMENTED or PTLS_CAP_CLIENT_SIDE */
+    const char *since; /* the openssl s_server release that introduced it ("1.0.2" for 1.0.2 and
+                        * earlier, "3.2", "4.0"), or "polytls" for polytls's own options */
     const char *help;
     const char *example; /* a valid sample value (tests, docs); NULL for flags */
 } ptls_option;

@@ -167,6 +167,8 @@ static void set_defaults(ptls_server_opts *o)
     c->psk_identity = "Client_identity";
     c->max_early_data = 16384;
     c->verify.auth_level = -1;
+    c->proto.anti_replay = -1;
+    c->proto.recv_max_early_data = -1;
 }
 
 static int check_value(const ptls_option *opt, const char *v, char *err, size_t errlen)
@@ -628,6 +630,147 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         o->keylogfile = v;
         c->keylog = 1;
         break;
+    /* Protocol, session and runtime options (issue #19) */
+    case OPTID_STATELESS:
+        c->proto.stateless = 1;
+        break;
+    case OPTID_ANTI_REPLAY:
+    case OPTID_NO_ANTI_REPLAY:
+        c->proto.anti_replay = id == OPTID_ANTI_REPLAY;
+        break;
+    case OPTID_RECV_MAX_EARLY_DATA:
+        c->proto.recv_max_early_data = n;
+        break;
+    case OPTID_NO_RESUME_EPHEMERAL:
+        c->proto.no_resume_ephemeral = 1;
+        break;
+    case OPTID_NO_RESUMPTION_ON_RENEG:
+        c->proto.no_resumption_on_reneg = 1;
+        break;
+    case OPTID_ALLOW_NO_DHE_KEX:
+        c->proto.allow_no_dhe_kex = 1;
+        break;
+    case OPTID_PREFER_NO_DHE_KEX:
+        c->proto.prefer_no_dhe_kex = 1;
+        break;
+    case OPTID_NO_MIDDLEBOX:
+        c->proto.no_middlebox = 1;
+        break;
+    case OPTID_IGNORE_UNEXPECTED_EOF:
+        c->proto.ignore_unexpected_eof = 1;
+        break;
+    case OPTID_BUGS:
+        c->proto.bugs = 1;
+        break;
+    case OPTID_STRICT:
+        c->proto.strict = 1;
+        break;
+    case OPTID_DEBUG_BROKEN_PROTOCOL:
+        c->proto.debug_broken_protocol = 1;
+        break;
+    case OPTID_SERVERINFO:
+        c->proto.serverinfo = v;
+        break;
+    case OPTID_USE_SRTP:
+        c->proto.use_srtp = v;
+        break;
+    case OPTID_SPLIT_SEND_FRAG:
+        if (n < 512 || n > 16384) return usage_error(err, errlen, "-split_send_frag must be 512..16384");
+        c->proto.split_send_frag = (int)n;
+        break;
+    case OPTID_MAX_PIPELINES:
+        if (n < 1 || n > 32) return usage_error(err, errlen, "-max_pipelines must be 1..32");
+        c->proto.max_pipelines = (int)n;
+        break;
+    case OPTID_READ_BUF:
+        if (n < 1) return usage_error(err, errlen, "-read_buf must be at least 1");
+        c->proto.read_buf = (int)n;
+        break;
+    case OPTID_PSK_SESSION:
+        c->proto.psk_session = v;
+        break;
+    case OPTID_EXT_CACHE:
+        c->proto.ext_cache = 1;
+        break;
+    case OPTID_CERT_COMP:
+        c->proto.cert_comp = 1;
+        break;
+    case OPTID_NO_TX_CERT_COMP:
+        c->proto.no_tx_cert_comp = 1;
+        break;
+    case OPTID_NO_RX_CERT_COMP:
+        c->proto.no_rx_cert_comp = 1;
+        break;
+    case OPTID_ENABLE_SERVER_RPK:
+        c->proto.enable_server_rpk = 1;
+        break;
+    case OPTID_ENABLE_CLIENT_RPK:
+        c->proto.enable_client_rpk = 1;
+        break;
+    case OPTID_EXPECTED_RPKS:
+        c->proto.expected_rpks = v;
+        break;
+    case OPTID_RAND:
+        c->proto.rand_files = v;
+        break;
+    case OPTID_WRITERAND:
+        c->proto.writerand = v;
+        break;
+    case OPTID_SSL_CONFIG:
+        c->proto.ssl_config = v;
+        break;
+    case OPTID_PROVIDER:
+        if (c->proto.n_providers >= PTLS_MAX_PROVIDERS) return usage_error(err, errlen, "Too many -provider");
+        c->proto.providers[c->proto.n_providers++] = v;
+        break;
+    case OPTID_PROVIDER_PATH:
+        c->proto.provider_path = v;
+        break;
+    case OPTID_PROPQUERY:
+        c->proto.propquery = v;
+        break;
+    case OPTID_PROVPARAM:
+        if (c->proto.n_provparams >= PTLS_MAX_PROVIDERS)
+            return usage_error(err, errlen, "Too many -provparam");
+        if (!strchr(v, '=')) return usage_error(err, errlen, "-provparam takes [name:]key=value");
+        c->proto.provparams[c->proto.n_provparams++] = v;
+        break;
+    case OPTID_ENGINE:
+        c->proto.engine = v;
+        break;
+    case OPTID_SECURITY_DEBUG:
+        if (c->proto.security_debug < 1) c->proto.security_debug = 1;
+        break;
+    case OPTID_SECURITY_DEBUG_VERBOSE:
+        c->proto.security_debug = 2;
+        break;
+    case OPTID_KTLS:
+        c->proto.ktls = 1;
+        break;
+    case OPTID_SENDFILE:
+        if (c->proto.sendfile < 1) c->proto.sendfile = 1;
+        break;
+    case OPTID_ZEROCOPY_SENDFILE:
+        c->proto.sendfile = 2;
+        break;
+    case OPTID_ECH_KEY:
+        c->proto.ech_key = v;
+        break;
+    case OPTID_ECH_DIR:
+        c->proto.ech_dir = v;
+        break;
+    case OPTID_ECH_NORETRY_DIR:
+        c->proto.ech_noretry_dir = v;
+        break;
+    case OPTID_ECH_TRIALDECRYPT:
+        c->proto.ech_trialdecrypt = 1;
+        break;
+    case OPTID_ECH_GREASERETRIES:
+        c->proto.ech_greaseretries = 1;
+        break;
+    case OPTID_COMP:
+        c->proto.comp = 1;
+        break;
     default: {
         /* The verification policy options (verify_opts.c). */
         int vrc = ptls_apply_verify_option(o, id, v, err, errlen);
@@ -708,6 +851,13 @@ static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
     if (o->msgfile && !o->msg && !o->debug) return usage_error(err, errlen, "-msgfile needs -msg or -debug");
     if (o->min_proto_given && o->max_proto_given && o->min_proto_given > o->max_proto_given)
         return usage_error(err, errlen, "-min_protocol is above -max_protocol");
+    if (c->proto.stateless && dtls) return usage_error(err, errlen, "Can only use -stateless with TLS");
+    /* use_srtp is a DTLS extension: over TLS the libraries never send it. */
+    if (c->proto.use_srtp && !dtls) return usage_error(err, errlen, "-use_srtp applies to DTLS only");
+    if (ptls_opt_given(o, OPTID_ANTI_REPLAY) && ptls_opt_given(o, OPTID_NO_ANTI_REPLAY))
+        return usage_error(err, errlen, "Cannot supply both -anti_replay and -no_anti_replay");
+    if (c->proto.ext_cache && !c->session_cache)
+        return usage_error(err, errlen, "Cannot supply both -ext_cache and -no_cache");
     if (o->mode == MODE_REV && o->crlf) { /* fine: -crlf only concerns stdin */
     }
     return 0;
@@ -761,7 +911,9 @@ void ptls_print_help(FILE *out)
             char left[64];
             snprintf(left, sizeof left, "-%s %s", opt->name, ptls_opt_type_hint(opt->type));
             fprintf(out, " %-26s %s%s\n", left, opt->help,
-                    opt->cap == PTLS_CAP_UNIMPLEMENTED ? " [not implemented yet]" : "");
+                    opt->cap == PTLS_CAP_UNIMPLEMENTED ? " [not implemented yet]"
+                    : opt->cap == PTLS_CAP_CLIENT_SIDE ? " [client setting: refused]"
+                                                       : "");
         }
     }
     fprintf(out, "\nWhich options each backend supports: polytls backends\n");

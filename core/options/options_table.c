@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#define PTLS_OPT_ROW(id, name, type, group, cap, help, example)                                              \
-    [OPTID_##id] = {OPTID_##id, name, type, group, PTLS_CAP_##cap, help, example},
+#define PTLS_OPT_ROW(id, name, type, group, cap, since, help, example)                                       \
+    [OPTID_##id] = {OPTID_##id, name, type, group, PTLS_CAP_##cap, since, help, example},
 
 const ptls_option ptls_options[OPTID__COUNT] = {PTLS_OPTION_LIST(PTLS_OPT_ROW)};
 

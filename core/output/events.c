@@ -133,6 +133,8 @@ void ptls_event_handshake_done(uint64_t conn, const ptls_conn_info *i, int64_t h
     if (i->sigalg[0]) ptls_json_str(&j, "signature_scheme", i->sigalg);
     if (i->alpn[0]) ptls_json_str(&j, "alpn", i->alpn);
     if (i->sni[0]) ptls_json_str(&j, "sni", i->sni);
+    if (i->ech[0]) ptls_json_str(&j, "ech", i->ech);
+    if (i->ech_outer_sni[0]) ptls_json_str(&j, "ech_outer_sni", i->ech_outer_sni);
     if (i->resumed >= 0) ptls_json_bool(&j, "resumed", i->resumed);
     if (i->peer_cert) {
         ptls_json_str(&j, "peer_cert_subject", i->peer_subject);

@@ -127,6 +127,10 @@ void ptls_report_session(const ptls_conn_info *i, ptls_buf *b)
                                                                     : "(not known for this handshake)");
     ptls_buf_printf(b, "ALPN protocol: %s\n", i->alpn[0] ? i->alpn : "(none)");
     ptls_buf_printf(b, "Server name (SNI): %s\n", i->sni[0] ? i->sni : "(none)");
+    if (i->ech[0])
+        ptls_buf_printf(b, "ECH: %s%s%s%s%s\n", i->ech, i->ech_outer_sni[0] ? ", outer SNI " : "",
+                        i->ech_outer_sni, i->ech_outer_sni[0] ? ", inner SNI " : "",
+                        i->ech_outer_sni[0] ? (i->sni[0] ? i->sni : "(none)") : "");
     ptls_buf_printf(b, "Session: %s\n", i->resumed == 1 ? "Reused" : i->resumed == 0 ? "New" : "unknown");
     if (i->secure_renegotiation >= 0)
         ptls_buf_printf(b, "Secure Renegotiation IS%s supported\n", i->secure_renegotiation ? "" : " NOT");

@@ -124,6 +124,13 @@ typedef struct ptls_conn_info {
     char verify_text[128];    /* the library's reason when verify_ok == 0 */
     int secure_renegotiation; /* 1 supported by peer, 0 not, -1 unknown */
     char sigalg[64];          /* signature scheme the server used, "" unknown */
+    /* ABI 5: Encrypted Client Hello. ech is "accepted" (the inner
+     * ClientHello was decrypted: sni is the inner name, ech_outer_sni the
+     * outer one), "rejected" (an ECH extension that could not be
+     * decrypted), "grease" (the library took it for GREASE), or "" (no ECH
+     * configured or none offered). */
+    char ech[16];
+    char ech_outer_sni[256];
 } ptls_conn_info;
 
 typedef struct ptls_backend {

@@ -87,7 +87,38 @@
     X(SUITEB, "suiteb", "Suite B restrictions (-suiteB_128_only, -suiteB_128, -suiteB_192)")                 \
     X(CA_STORE, "ca-store", "trusted CAs from a store URI (-CAstore, -verifyCAstore)")                       \
     X(CHAIN_CA, "chain-ca",                                                                                  \
-      "building the server chain from CAs (-chainCAfile, -chainCApath, -chainCAstore, -build_chain)")
+      "building the server chain from CAs (-chainCAfile, -chainCApath, -chainCAstore, -build_chain)")        \
+    /* Protocol, session and runtime options (issue #19; config.h ptls_protocol_opts) */                     \
+    X(STATELESS, "stateless", "TLS 1.3 stateless HelloRetryRequest cookies (-stateless)")                    \
+    X(ANTI_REPLAY, "anti-replay", "switching TLS 1.3 early data anti-replay protection on or off")           \
+    X(RECV_MAX_EARLY_DATA, "recv-max-early-data", "a hard limit on received early data")                     \
+    X(NO_RESUME_EPHEMERAL, "no-resume-ephemeral", "no session caching or tickets with ephemeral (EC)DH")     \
+    X(NO_RESUMPTION_ON_RENEG, "no-resumption-on-reneg", "no session resumption in a renegotiation")          \
+    X(ALLOW_NO_DHE_KEX, "allow-no-dhe-kex", "TLS 1.3 resumption without (EC)DHE (psk_ke)")                   \
+    X(PREFER_NO_DHE_KEX, "prefer-no-dhe-kex", "preferring TLS 1.3 psk_ke over psk_dhe_ke on resumption")     \
+    X(NO_MIDDLEBOX, "no-middlebox", "turning TLS 1.3 middlebox compatibility mode off")                      \
+    X(IGNORE_UNEXPECTED_EOF, "ignore-unexpected-eof", "a peer's EOF without close_notify as a clean end")    \
+    X(BUGS, "bugs", "the library's peer bug work-arounds (-bugs)")                                           \
+    X(STRICT, "strict", "strict certificate and curve checks per the TLS standard (-strict)")                \
+    X(DEBUG_BROKEN_PROTOCOL, "debug-broken-protocol", "deliberate protocol violations for testing")          \
+    X(PIPELINES, "pipelines", "encrypt/decrypt pipelines (-split_send_frag, -max_pipelines)")                \
+    X(READ_BUF, "read-buf", "the default read buffer size (-read_buf)")                                      \
+    X(PSK_SESSION, "psk-session", "a TLS 1.3 PSK taken from a session file (-psk_session)")                  \
+    X(EXT_CACHE, "ext-cache", "an external session cache instead of the library's (-ext_cache)")             \
+    X(CERT_COMP, "cert-comp", "TLS 1.3 certificate compression, RFC 8879")                                   \
+    X(RPK, "rpk", "raw public keys, RFC 7250 (-enable_server_rpk, -enable_client_rpk)")                      \
+    X(EXPECTED_RPKS, "expected-rpks", "expected client raw public keys (-expected-rpks)")                    \
+    X(RAND_FILE, "rand-file", "seeding the RNG from files and writing a seed file (-rand, -writerand)")      \
+    X(SSL_CONFIG, "ssl-config", "an SSL configuration section of the library's config file (-ssl_config)")   \
+    X(PROVIDERS, "providers", "crypto providers (-provider, -provider-path, -propquery)")                    \
+    X(PROVPARAM, "provparam", "provider parameters (-provparam)")                                            \
+    X(ENGINE, "engine", "ENGINE modules (-engine)")                                                          \
+    X(SECURITY_DEBUG, "security-debug", "the security framework's decisions (-security_debug)")              \
+    X(SSL3, "ssl3", "SSL 3.0")                                                                               \
+    X(SCTP, "sctp", "DTLS over SCTP")                                                                        \
+    X(COMP, "comp", "TLS-level compression (-comp)")                                                         \
+    X(KTLS, "ktls", "kernel TLS offload (-ktls, -sendfile, -zerocopy_sendfile)")                             \
+    X(ECH, "ech", "Encrypted Client Hello (-ech_key, -ech_dir, -ech_noretry_dir, ...)")
 
 enum ptls_cap {
 #define PTLS_CAP_ENUM(id, name, desc) PTLS_CAP_##id,
@@ -97,7 +128,11 @@ enum ptls_cap {
     /* Not a backend capability: the option is known but polytls implements
      * it on no backend yet. Validation refuses it the same way. */
     PTLS_CAP_NONE = -1,
-    PTLS_CAP_UNIMPLEMENTED = -2
+    PTLS_CAP_UNIMPLEMENTED = -2,
+    /* Not a backend capability: a client-side setting that s_server
+     * accepts and that has no effect in a server (-legacy_server_connect):
+     * refused on every backend with that reason rather than ignored. */
+    PTLS_CAP_CLIENT_SIDE = -3
 };
 
 #endif

@@ -90,6 +90,55 @@ typedef struct ptls_verify_policy {
     const char *chain_ca_store; /* -chainCAstore */
     int build_chain;            /* -build_chain: build (and check) the server's chain at start */
 } ptls_verify_policy;
+/* s_server's protocol, session and runtime options (issue #19). Unset is
+ * 0/NULL unless noted; a backend applies every field that is set. */
+#define PTLS_MAX_PROVIDERS 8
+typedef struct ptls_protocol_opts {
+    int stateless;              /* -stateless: TLS 1.3 HelloRetryRequest cookie before any state */
+    int anti_replay;            /* -1 library default, 1 -anti_replay, 0 -no_anti_replay */
+    long recv_max_early_data;   /* -recv_max_early_data; -1: unset */
+    int no_resume_ephemeral;    /* -no_resume_ephemeral */
+    int no_resumption_on_reneg; /* -no_resumption_on_reneg */
+    int allow_no_dhe_kex;       /* -allow_no_dhe_kex */
+    int prefer_no_dhe_kex;      /* -prefer_no_dhe_kex */
+    int no_middlebox;           /* -no_middlebox */
+    int ignore_unexpected_eof;  /* -ignore_unexpected_eof */
+    int bugs;                   /* -bugs */
+    int strict;                 /* -strict */
+    int debug_broken_protocol;  /* -debug_broken_protocol */
+    const char *serverinfo;     /* -serverinfo FILE (PEM SERVERINFO blocks) */
+    const char *use_srtp;       /* -use_srtp profiles, colon-separated */
+    int split_send_frag;        /* -split_send_frag; 0: unset */
+    int max_pipelines;          /* -max_pipelines; 0: unset */
+    int read_buf;               /* -read_buf; 0: unset */
+    const char *psk_session;    /* -psk_session FILE (PEM SSL_SESSION) */
+    int ext_cache;              /* -ext_cache: the server's own session store, not the library's */
+    int cert_comp;              /* -cert_comp: pre-compress the certificates */
+    int no_tx_cert_comp;        /* -no_tx_cert_comp */
+    int no_rx_cert_comp;        /* -no_rx_cert_comp */
+    int enable_server_rpk;      /* -enable_server_rpk */
+    int enable_client_rpk;      /* -enable_client_rpk */
+    const char *expected_rpks;  /* -expected-rpks FILE */
+    const char *rand_files;     /* -rand FILE[:FILE...] */
+    const char *writerand;      /* -writerand FILE, written when the server stops */
+    const char *ssl_config;     /* -ssl_config SECTION */
+    const char *providers[PTLS_MAX_PROVIDERS]; /* -provider NAME, in order */
+    int n_providers;
+    const char *provider_path;                  /* -provider-path DIR */
+    const char *propquery;                      /* -propquery QUERY */
+    const char *provparams[PTLS_MAX_PROVIDERS]; /* -provparam [NAME:]KEY=VALUE */
+    int n_provparams;
+    const char *engine;  /* -engine ID */
+    int security_debug;  /* 1 -security_debug, 2 -security_debug_verbose */
+    int ktls;            /* -ktls */
+    int sendfile;        /* -sendfile, -zerocopy_sendfile (2) */
+    const char *ech_key; /* -ech_key FILE */
+    const char *ech_dir; /* -ech_dir DIR */
+    const char *ech_noretry_dir;
+    int ech_trialdecrypt;
+    int ech_greaseretries;
+    int comp; /* -comp: TLS record compression (TLS <= 1.2) */
+} ptls_protocol_opts;
 
 typedef struct ptls_config {
     /* Identity */
@@ -196,6 +245,8 @@ typedef struct ptls_config {
     /* Client certificate verification policy (OpenSSL's X509_VERIFY_PARAM
      * options, issue #18); only set together with -verify/-Verify. */
     ptls_verify_policy verify;
+    /* Protocol, session and runtime options (issue #19). */
+    ptls_protocol_opts proto;
 } ptls_config;
 
 #endif

@@ -1358,7 +1358,35 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "auth-level",
                                    "suiteb",
                                    "ca-store",
-                                   "chain-ca"};
+                                   "chain-ca",
+                                   /* issue #19: test_protocol_opts.c */
+                                   "serverinfo",
+                                   "srtp",
+                                   "stateless",
+                                   "anti-replay",
+                                   "recv-max-early-data",
+                                   "no-resume-ephemeral",
+                                   "no-resumption-on-reneg",
+                                   "allow-no-dhe-kex",
+                                   "prefer-no-dhe-kex",
+                                   "no-middlebox",
+                                   "ignore-unexpected-eof",
+                                   "bugs",
+                                   "strict",
+                                   "pipelines",
+                                   "read-buf",
+                                   "ext-cache",
+                                   "cert-comp",
+                                   "rpk",
+                                   "rand-file",
+                                   "ssl-config",
+                                   "providers",
+                                   "provparam",
+                                   "engine",
+                                   "security-debug",
+                                   "comp",
+                                   "psk-session",
+                                   "ech"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];

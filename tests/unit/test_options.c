@@ -35,7 +35,13 @@ Test(options, table_is_consistent)
         cr_assert(opt->name && opt->name[0] && opt->name[0] != '-', "option %d", i);
         cr_assert(opt->help && opt->help[0], "-%s has no help", opt->name);
         cr_assert(opt->group >= 0 && opt->group < GRP__COUNT, "-%s", opt->name);
-        cr_assert(opt->cap >= PTLS_CAP_UNIMPLEMENTED && opt->cap < PTLS_CAP__COUNT, "-%s", opt->name);
+        cr_assert(opt->cap >= PTLS_CAP_CLIENT_SIDE && opt->cap < PTLS_CAP__COUNT, "-%s", opt->name);
+        static const char *const releases[] = {"1.0.2", "1.1.0", "1.1.1", "3.0", "3.2",    "3.3",
+                                               "3.4",   "3.5",   "3.6",   "4.0", "polytls"};
+        int known = 0;
+        for (size_t r = 0; r < sizeof releases / sizeof releases[0]; r++)
+            known |= opt->since != NULL && strcmp(opt->since, releases[r]) == 0;
+        cr_assert(known, "-%s: since \"%s\" is not an s_server release", opt->name, opt->since);
         cr_assert_eq(opt->type == OPT_FLAG, opt->example == NULL, "-%s: example iff it takes a value",
                      opt->name);
         cr_assert_eq(ptls_option_find(opt->name), opt, "-%s is defined twice", opt->name);
