@@ -9,7 +9,47 @@ import time
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # compat-matrix/
 REPO = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
-BACKENDS = ["openssl", "mbedtls", "wolfssl"]
+# The rows are whatever `polytls backends -json` lists (system backends and library flavours); this
+# is only their display order: family, then the system flavour, then pinned releases by version.
+FAMILIES = ["openssl", "mbedtls", "wolfssl"]
+
+
+def family(backend):
+    return backend.split("@", 1)[0]
+
+
+def row_key(backend):
+    fam, _, ver = backend.partition("@")
+    nums = [int(x) if x.isdigit() else 0 for x in re.split(r"[.\-]", ver)] if ver else []
+    return (FAMILIES.index(fam) if fam in FAMILIES else len(FAMILIES), fam, bool(ver), nums)
+
+
+def order_rows(names):
+    return sorted(names, key=row_key)
+
+
+def flavour_prefix(fam, version, timeout=20):
+    """The install prefix of a cached library flavour (tools/flavours/flavour.sh prepare), or
+    (None, why). A flavour that is not cached is not built here: prepare would build it, so it gets
+    `timeout` seconds and is then ended (with its children) and reported missing."""
+    tool = os.path.join(REPO, "tools", "flavours", "flavour.sh")
+    try:
+        p = subprocess.Popen(["sh", tool, "prepare", fam, version], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as e:
+        return None, str(e)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGTERM)
+        p.communicate()
+        return None, ("%s@%s is not in the flavour cache (flavour.sh prepare started building it; run "
+                      "tools/flavours/flavour.sh prepare %s %s)" % (fam, version, fam, version))
+    prefix = out.decode().strip().splitlines()[-1] if out.strip() else ""
+    if p.returncode != 0 or not prefix or not os.path.exists(os.path.join(prefix, ".complete")):
+        return None, "%s@%s: flavour.sh prepare failed (exit %d): %s" % (
+            fam, version, p.returncode, err.decode("utf-8", "replace").strip()[-300:])
+    return prefix, None
 
 
 class Ctx:
@@ -22,6 +62,7 @@ class Ctx:
         self.logs = logs_dir
         self.tmp = tmp_dir  # per-run scratch for peer state (NSS db, p12, compiled clients)
         os.makedirs(self.tmp, exist_ok=True)
+        self.gen = os.path.join(RESULTS, "tmp", "pki")  # certificates the scenarios make (cm/scenarios.py)
 
 
 def rel(path):

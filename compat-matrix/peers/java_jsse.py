@@ -3,6 +3,7 @@ import os
 import subprocess
 
 from cm.common import run_capture
+from .base import CLASSIC
 from .progclient import ProgClientPeer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -13,6 +14,7 @@ _JG = {"X25519": "x25519", "P-256": "secp256r1", "P-384": "secp384r1", "P-521": 
 class JavaPeer(ProgClientPeer):
     name = "java"
     title = "Java JSSE"
+    can = CLASSIC | {"cert:ed448"}
     no_psk = "JSSE has no external PSK API"
     no_early = "JSSE has no TLS 1.3 early data"
     no_mfl = "JSSE derives max_fragment_length from its packet size (jsse.enableMFLNExtension); " \
