@@ -7,6 +7,7 @@
 
 #include "backends_cmd.h"
 #include "build_config.h"
+#include "compare/compare_cmd.h"
 #include "docs_cmd.h"
 #include "loop/server.h"
 #include "modes/modes.h"
@@ -22,6 +23,8 @@ static void usage(FILE *out)
             "Commands:\n"
             "  s_server [options]   TLS test server with openssl s_server's options (-backend NAME)\n"
             "  backends [-json]     compiled backends, library versions and capabilities\n"
+            "  compare ... INPUT    one handshake against every backend and flavour, side by side;\n"
+            "                       INPUT: -- CLIENT COMMAND, -- FILE (ClientHello), --case NAME, --corpus\n"
             "  version              polytls and backend library versions\n"
             "  docs KIND            generated reference: man-polytls, man-s_server, completion, options-md,\n"
             "                       flavours-md\n"
@@ -46,10 +49,13 @@ static void ensure_std_fds(void)
 static int cmd_version(void)
 {
     printf("polytls %s\n", POLYTLS_VERSION);
+    int width = 8; /* the longest name: flavours are "openssl@3.5.7" */
+    for (int i = 0; i < ptls_backend_count(); i++)
+        if ((int)strlen(ptls_backend_name(i)) > width) width = (int)strlen(ptls_backend_name(i));
     for (int i = 0; i < ptls_backend_count(); i++) {
         char err[1024];
         const ptls_backend *be = ptls_backend_load(ptls_backend_name(i), err, sizeof err);
-        printf("  %-8s %s\n", ptls_backend_name(i), be ? be->library_version() : err);
+        printf("  %-*s %s\n", width, ptls_backend_name(i), be ? be->library_version() : err);
     }
     return 0;
 }
@@ -99,6 +105,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "s_server") == 0) return cmd_s_server(argc - 2, argv + 2);
     if (strcmp(cmd, "backends") == 0) return ptls_cmd_backends(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return ptls_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "docs") == 0) return ptls_cmd_docs(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-version") == 0) return cmd_version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-help") == 0 || strcmp(cmd, "--help") == 0) {

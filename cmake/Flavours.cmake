@@ -19,7 +19,7 @@ set(POLYTLS_FLAVOURS "" CACHE STRING
 
 # Pins whose backend does not build against that version yet: 'all' leaves
 # them out, naming them asks for a configure error.
-set(POLYTLS_FLAVOURS_NOT_READY "mbedtls@3.6.6")
+set(POLYTLS_FLAVOURS_NOT_READY "")
 
 file(GLOB _pins RELATIVE ${PROJECT_SOURCE_DIR}/backends ${PROJECT_SOURCE_DIR}/backends/*/flavours/*.pin)
 set(POLYTLS_PINNED_FLAVOURS "")

@@ -10,7 +10,6 @@
 
 #include <mbedtls/net_sockets.h> /* MBEDTLS_ERR_NET_* codes only */
 #include <mbedtls/platform_util.h>
-#include <mbedtls/ssl_internal.h> /* renego_status values (installed, not public API) */
 
 #include "mbed_internal.h"
 
@@ -63,23 +62,8 @@ static int mbed_bio_send(void *ctx, const unsigned char *buf, size_t len)
     return MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
-/* --- per-connection callbacks: "resumed" has no API, a hit is seen here --- */
-
-static int mbed_cache_get(void *ctx, mbedtls_ssl_session *session)
-{
-    mbed_conn *c = ctx;
-    int r = mbedtls_ssl_cache_get(&c->srv->cache, session);
-
-    if (r == 0) c->resumed = 1;
-    return r;
-}
-
-static int mbed_cache_set(void *ctx, const mbedtls_ssl_session *session)
-{
-    mbed_conn *c = ctx;
-
-    return mbedtls_ssl_cache_set(&c->srv->cache, session);
-}
+/* --- per-connection callbacks: "resumed" has no API, a hit is seen here
+ * (and in the session cache callbacks, mbed_compat*.c) --- */
 
 static int mbed_ticket_write(void *ctx, const mbedtls_ssl_session *session, unsigned char *start,
                              const unsigned char *end, size_t *tlen, uint32_t *lifetime)
@@ -129,6 +113,9 @@ static int mbed_psk_cb(void *ctx, mbedtls_ssl_context *ssl, const unsigned char 
                  (const char *)id);
         return -1; /* the library sends unknown_psk_identity */
     }
+#if MBED_TLS13
+    mbed_tls13_psk_suite(c); /* TLS 1.3: the external PSK's suite */
+#endif
     return mbedtls_ssl_set_hs_psk(ssl, s->psk, s->psk_len);
 }
 
@@ -150,11 +137,10 @@ mbed_conn *mbed_conn_create(mbed_server *s, const ptls_io *io, char *err, size_t
     c->conf = s->conf; /* shallow copy, owns nothing (mbed_internal.h) */
     c->verify_mode = s->verify_mode;
     c->vnew = 1;
-    if (s->session_cache) mbedtls_ssl_conf_session_cache(&c->conf, c, mbed_cache_get, mbed_cache_set);
     if (s->tickets) mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbed_ticket_write, mbed_ticket_parse, c);
     mbedtls_ssl_conf_sni(&c->conf, mbed_sni_cb, c);
     if (s->psk_len) mbedtls_ssl_conf_psk_cb(&c->conf, mbed_psk_cb, c);
-    mbedtls_ssl_conf_export_keys_ext_cb(&c->conf, mbed_export_keys_cb, c);
+    mbed_compat_conf_callbacks(c); /* session cache, export keys (2.x) */
 
     mbedtls_ssl_init(&c->ssl);
     ret = mbedtls_ssl_setup(&c->ssl, &c->conf);
@@ -164,6 +150,7 @@ mbed_conn *mbed_conn_create(mbed_server *s, const ptls_io *io, char *err, size_t
         free(c);
         return NULL;
     }
+    mbed_compat_ssl_callbacks(c); /* export keys (3.x) */
     mbedtls_ssl_set_bio(&c->ssl, c, mbed_bio_send, mbed_bio_recv, NULL);
     mbedtls_ssl_set_verify(&c->ssl, mbed_verify_cb, c);
     if (s->dtls) mbed_dtls_conn_setup(c); /* timers, cookie hook (dtls_accept adds peer and MTU) */
@@ -200,11 +187,30 @@ int mbed_handshake(void *conn)
         c->last_ret = c->deferred_ret;
         return PTLS_ERROR;
     }
-    ret = mbedtls_ssl_handshake(&c->ssl);
+    /* mbedtls_ssl_handshake() is this loop; stepping lets a failed client
+     * certificate under -verify end the handshake with its own alert right
+     * after the Certificate message (mbed_verify.c). */
+    ret = 0;
+    c->stepping = 1;
+    while (!mbed_compat_handshake_over(&c->ssl)) {
+        ret = mbedtls_ssl_handshake_step(&c->ssl);
+        if (c->valert) {
+            mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, c->valert);
+            c->valert = 0;
+            ret = MBED_ERR_VERIFY_FAILED;
+            break;
+        }
+#if MBED_TLS13
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA) ret = mbed_tls13_read_early(c);
+#endif
+        if (ret != 0) break;
+    }
+    c->stepping = 0;
     if (ret == 0) return PTLS_OK;
-    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE)
+    if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE && mbed_compat_version(&c->ssl) < PTLS_TLS1_3)
         /* The library fails without telling the client; OpenSSL sends
-         * handshake_failure in TLS 1.2. */
+         * handshake_failure in TLS 1.2 (in TLS 1.3 the library sends
+         * certificate_required itself). */
         mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                        MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
     return mbed_status(c, ret, 1);
@@ -221,13 +227,16 @@ static int mbed_reneg_flush(mbed_conn *c)
     return ret;
 }
 
-/* After the client's new handshake: close the gate again. */
+/* After the client's new handshake: close the gate again. The library has
+ * no public renegotiation status; the new handshake is over when keys were
+ * derived again (the export-keys callback counts them) and the library is
+ * between handshakes. */
 static void mbed_reneg_check(mbed_conn *c)
 {
-    if (c->reneg == 2 && c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER &&
-        c->ssl.renego_status == MBEDTLS_SSL_RENEGOTIATION_DONE) {
+    if (c->reneg == 2 && c->keys_seen != c->reneg_keys && mbed_compat_handshake_over(&c->ssl)) {
         c->reneg = 0;
-        if (!c->srv->client_renegotiation) c->conf.disable_renegotiation = MBEDTLS_SSL_RENEGOTIATION_DISABLED;
+        if (!c->srv->client_renegotiation)
+            mbedtls_ssl_conf_renegotiation(&c->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
     }
 }
 
@@ -237,6 +246,14 @@ long mbed_read(void *conn, unsigned char *buf, size_t len)
     int ret = mbed_reneg_flush(c);
 
     if (ret != 0) return mbed_status(c, ret, 0);
+    if (c->early_off < c->early_len) { /* TLS 1.3 early data first */
+        size_t n = c->early_len - c->early_off;
+        if (n > len) n = len;
+        if (n > INT_MAX) n = INT_MAX;
+        memcpy(buf, c->early + c->early_off, n);
+        c->early_off += n;
+        return (long)n;
+    }
     ret = mbedtls_ssl_read(&c->ssl, buf, len > INT_MAX ? INT_MAX : len);
     mbed_reneg_check(c);
     if (ret > 0) return ret;
@@ -279,7 +296,7 @@ size_t mbed_pending(void *conn)
 {
     mbed_conn *c = conn;
 
-    return mbedtls_ssl_get_bytes_avail(&c->ssl);
+    return mbedtls_ssl_get_bytes_avail(&c->ssl) + (c->early_len - c->early_off);
 }
 
 int mbed_renegotiation_pending(void *conn)
@@ -307,24 +324,30 @@ int mbed_renegotiate(void *conn, int request_cert)
                  " (it rejects the client's renegotiation ClientHello, -0x7900)");
         return PTLS_ERROR;
     }
-    if (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER || c->reneg) {
+    if (!mbed_compat_handshake_over(&c->ssl) || c->reneg) {
         snprintf(c->err, sizeof c->err, "a handshake is already in progress");
         return PTLS_ERROR;
     }
-    if (c->ssl.secure_renegotiation != MBEDTLS_SSL_SECURE_RENEGOTIATION &&
-        c->conf.allow_legacy_renegotiation != MBEDTLS_SSL_LEGACY_ALLOW_RENEGOTIATION) {
+    if (mbed_compat_version(&c->ssl) >= PTLS_TLS1_3) {
+        snprintf(c->err, sizeof c->err, "TLS 1.3 has no renegotiation");
+        return PTLS_ERROR;
+    }
+    /* 3.x does not say (-1): the library itself refuses the client's new
+     * handshake without RFC 5746 unless legacy renegotiation is allowed. */
+    if (mbed_compat_secure_renegotiation(&c->ssl) == 0 && !c->srv->legacy_renegotiation) {
         snprintf(c->err, sizeof c->err,
                  "the client does not support secure renegotiation (RFC 5746); see -legacy_renegotiation");
         return PTLS_ERROR;
     }
-    if (request_cert && c->conf.authmode == MBEDTLS_SSL_VERIFY_NONE) {
+    if (request_cert && c->verify_mode == PTLS_VERIFY_NONE) {
         /* 'R': request (not require) a certificate, as s_server does. The
          * connection's own config makes this possible between handshakes
          * (mbedtls_ssl_set_hs_authmode only works inside one). */
-        c->conf.authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
+        mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
         c->verify_mode = PTLS_VERIFY_REQUEST;
     }
-    c->conf.disable_renegotiation = MBEDTLS_SSL_RENEGOTIATION_ENABLED;
+    mbedtls_ssl_conf_renegotiation(&c->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+    c->reneg_keys = c->keys_seen;
     c->resumed = 0;
     c->err[0] = '\0';
     c->reneg = 1;
@@ -342,5 +365,9 @@ void mbed_conn_free(void *conn)
     if (!c) return;
     mbedtls_ssl_free(&c->ssl);
     mbedtls_platform_zeroize(c->master, sizeof c->master);
+    if (c->early) {
+        mbedtls_platform_zeroize(c->early, c->early_len);
+        free(c->early);
+    }
     free(c);
 }

@@ -1,7 +1,7 @@
 /*
  * The server context: turns the validated ptls_config into one
  * mbedtls_ssl_config (see mbed_internal.h for why connections copy it), and
- * refuses the values Mbed TLS 2.28 cannot apply.
+ * refuses the values the linked Mbed TLS cannot apply.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,37 +25,17 @@ static int mbed_suite_enabled(int id)
     return 0;
 }
 
+/* By the library's suite name: the ciphersuite struct is private in 3.x. */
 static int mbed_suite_is_dhe(int id)
 {
-    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+    const char *n = mbedtls_ssl_get_ciphersuite_name(id);
 
-    return s && (s->key_exchange == MBEDTLS_KEY_EXCHANGE_DHE_RSA ||
-                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_DHE_PSK);
+    return n && strncmp(n, "TLS-DHE-", 8) == 0;
 }
 
-/* TLS SignatureScheme -> the hash Mbed TLS 2.28 can restrict (it has no
- * per-algorithm list). Returns MBEDTLS_MD_NONE for schemes it cannot do
- * in TLS 1.2 (RSA-PSS, EdDSA, DSA...). */
-int mbed_sigalg_hash(uint16_t id, int *is_rsa)
+static int mbed_suite_is_tls13(int id)
 {
-    int sig = id & 0xff;
-
-    if (sig != 1 && sig != 3) return MBEDTLS_MD_NONE; /* 1 rsa_pkcs1, 3 ecdsa */
-    *is_rsa = sig == 1;
-    switch (id >> 8) {
-    case 2:
-        return MBEDTLS_MD_SHA1;
-    case 3:
-        return MBEDTLS_MD_SHA224;
-    case 4:
-        return MBEDTLS_MD_SHA256;
-    case 5:
-        return MBEDTLS_MD_SHA384;
-    case 6:
-        return MBEDTLS_MD_SHA512;
-    default:
-        return MBEDTLS_MD_NONE;
-    }
+    return id >= 0x1301 && id <= 0x13ff;
 }
 
 static const char *mbed_suite_name(uint16_t id, char *buf, size_t len)
@@ -72,8 +52,8 @@ static const char *mbed_suite_name(uint16_t id, char *buf, size_t len)
 int mbed_check_config(const ptls_config *cfg,
                       void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
 {
-    char why[512], name[160];
-    int n = 0, i, rsa;
+    char why[512], name[300];
+    int n = 0, i;
 
 #define MBED_REFUSE(opt, ...)                                                                                \
     do {                                                                                                     \
@@ -85,9 +65,11 @@ int mbed_check_config(const ptls_config *cfg,
     if (cfg->dtls) {
         n += mbed_dtls_check_config(cfg, refuse, arg); /* versions, suites, MTU over DTLS */
     } else {
-        if (cfg->max_version > PTLS_TLS1_2 || cfg->min_version > PTLS_TLS1_2)
-            MBED_REFUSE("-max_protocol", MBED_LIB " has no TLS 1.3 (highest version: TLS 1.2)");
-        if (cfg->min_version < PTLS_TLS1_0) MBED_REFUSE("-min_protocol", MBED_LIB " has no SSL 3.0");
+        mbedtls_ssl_config tmp;
+        mbedtls_ssl_config_init(&tmp);
+        if (mbed_compat_conf_versions(&tmp, 0, cfg->min_version, cfg->max_version, name, sizeof name) != 0)
+            MBED_REFUSE(cfg->max_version > PTLS_TLS1_2 ? "-max_protocol" : "-min_protocol", "%s", name);
+        mbedtls_ssl_config_free(&tmp);
     }
 
     if (cfg->cipher_string && cfg->n_cipher_ids < 0)
@@ -96,29 +78,31 @@ int mbed_check_config(const ptls_config *cfg,
                     cfg->cipher_string);
     for (i = 0; i < cfg->n_cipher_ids; i++) {
         if (!mbed_suite_enabled(cfg->cipher_ids[i]))
-            MBED_REFUSE("-cipher", "%s is not available in " MBED_LIB " as built by Debian",
+            MBED_REFUSE("-cipher", "%s is not available in " MBED_LIB " as built",
                         mbed_suite_name(cfg->cipher_ids[i], name, sizeof name));
     }
+#if MBED_TLS13
+    for (i = 0; i < cfg->n_tls13_ids; i++) {
+        if (!mbed_suite_enabled(cfg->tls13_ids[i]))
+            MBED_REFUSE("-ciphersuites", "%s is not available in " MBED_LIB " as built",
+                        mbed_suite_name(cfg->tls13_ids[i], name, sizeof name));
+    }
+#else
     if (cfg->ciphersuites || cfg->n_tls13_ids > 0)
         MBED_REFUSE("-ciphersuites", MBED_LIB " has no TLS 1.3 cipher suites");
+#endif
 
     for (i = 0; i < cfg->n_group_ids; i++) {
-        uint16_t g = cfg->group_ids[i];
-        if (g >= 0x0100 && g <= 0x01ff)
-            MBED_REFUSE("-groups", MBED_LIB " has no FFDHE groups (0x%04X); use -dhparam for DHE suites", g);
-        else if (!mbedtls_ecp_curve_info_from_tls_id(g))
-            MBED_REFUSE("-groups", "group 0x%04X is not supported by " MBED_LIB, g);
+        const char *r = mbed_compat_group_refusal(cfg->group_ids[i]);
+        if (r) MBED_REFUSE("-groups", "group 0x%04X: %s", cfg->group_ids[i], r);
     }
     for (i = 0; i < cfg->n_sigalg_ids; i++) {
-        if (mbed_sigalg_hash(cfg->sigalg_ids[i], &rsa) == MBEDTLS_MD_NONE)
-            MBED_REFUSE("-sigalgs",
-                        "signature scheme 0x%04X is not possible with " MBED_LIB
-                        " (TLS 1.2 with RSA PKCS#1 v1.5 or ECDSA only: no RSA-PSS, no EdDSA)",
-                        cfg->sigalg_ids[i]);
+        const char *r = mbed_compat_sigalg_refusal(cfg->sigalg_ids[i]);
+        if (r) MBED_REFUSE("-sigalgs", "signature scheme 0x%04X: %s", cfg->sigalg_ids[i], r);
     }
     if (cfg->n_client_sigalg_ids > 0 || cfg->client_sigalgs)
-        MBED_REFUSE("-client_sigalgs", MBED_LIB " has one hash list for the server's signature and the "
-                                                "CertificateRequest; use -sigalgs");
+        MBED_REFUSE("-client_sigalgs", MBED_LIB " has one signature list for the server's signature and "
+                                                "the CertificateRequest; use -sigalgs");
 
     if (cfg->nocert && !cfg->psk)
         MBED_REFUSE("-nocert", MBED_LIB " has no anonymous (aNULL) suites; -nocert works only with -psk");
@@ -134,8 +118,12 @@ int mbed_check_config(const ptls_config *cfg,
         MBED_REFUSE("-max_send_frag",
                     "%d: " MBED_LIB " can only limit records to 512, 1024, 2048 or 4096 bytes (max_frag_len)",
                     cfg->max_send_frag);
-    if (cfg->record_padding) MBED_REFUSE("-record_padding", MBED_LIB " has no TLS 1.3 record padding");
-    if (cfg->early_data) MBED_REFUSE("-early_data", MBED_LIB " has no TLS 1.3 early data");
+    if (cfg->record_padding) MBED_REFUSE("-record_padding", MBED_LIB " has no record padding setting");
+#if !MBED_TLS13 || !defined(MBEDTLS_SSL_EARLY_DATA)
+    if (cfg->early_data)
+        MBED_REFUSE("-early_data", MBED_TLS13 ? MBED_LIB " was built without MBEDTLS_SSL_EARLY_DATA"
+                                              : MBED_LIB " has no TLS 1.3 early data");
+#endif
     if (cfg->npn_wire) MBED_REFUSE("-nextprotoneg", MBED_LIB " has no NPN");
     if (cfg->status_file) MBED_REFUSE("-status_file", MBED_LIB " has no OCSP stapling");
     if (cfg->context) MBED_REFUSE("-context", MBED_LIB " has no session ID context");
@@ -151,73 +139,15 @@ int mbed_check_config(const ptls_config *cfg,
 
 /* --- server_new --- */
 
-static int mbed_pk_kind(const mbedtls_pk_context *pk)
-{
-    mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
-
-    if (t == MBEDTLS_PK_RSA || t == MBEDTLS_PK_RSASSA_PSS) return 1;
-    if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA || t == MBEDTLS_PK_ECKEY_DH) return 2;
-    return 0;
-}
-
-/* conf_sig_hashes restricts hashes only, for RSA and ECDSA alike. A list
- * that gives different hashes to the two algorithms can be applied exactly
- * only when the algorithm missing hashes is not used at all: not for our
- * own keys and, when a client certificate is requested, not in the
- * CertificateRequest either. */
-static int mbed_apply_sigalgs(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
-{
-    unsigned rsa_set = 0, ec_set = 0, all;
-    int i, k = 0, is_rsa, h, need_rsa = 0, need_ec = 0;
-    const mbed_keypair *kps[3] = {&s->cert, &s->dcert, &s->cert2};
-
-    if (cfg->n_sigalg_ids <= 0) return 0;
-    for (i = 0; i < cfg->n_sigalg_ids; i++) {
-        h = mbed_sigalg_hash(cfg->sigalg_ids[i], &is_rsa);
-        if (h == MBEDTLS_MD_NONE) {
-            snprintf(err, errlen, "-sigalgs: scheme 0x%04X is not possible with " MBED_LIB,
-                     cfg->sigalg_ids[i]);
-            return -1;
-        }
-        if (is_rsa)
-            rsa_set |= 1u << h;
-        else
-            ec_set |= 1u << h;
-        /* Keep the user's order of first appearance of each hash. */
-        {
-            int j, dup = 0;
-            for (j = 0; j < k; j++)
-                if (s->hashes[j] == h) dup = 1;
-            if (!dup && k < (int)(sizeof s->hashes / sizeof s->hashes[0]) - 1) s->hashes[k++] = h;
-        }
-    }
-    s->hashes[k] = MBEDTLS_MD_NONE;
-    all = rsa_set | ec_set;
-    for (i = 0; i < 3; i++) {
-        if (!kps[i]->loaded) continue;
-        if (mbed_pk_kind(&kps[i]->pk) == 1) need_rsa = 1;
-        if (mbed_pk_kind(&kps[i]->pk) == 2) need_ec = 1;
-    }
-    if (cfg->verify_mode != PTLS_VERIFY_NONE) need_rsa = need_ec = 1;
-    if ((need_rsa && rsa_set != all) || (need_ec && ec_set != all)) {
-        snprintf(err, errlen,
-                 "-sigalgs %s: " MBED_LIB " can restrict only the hash, for RSA and ECDSA alike; give both "
-                 "algorithms the same hashes (e.g. RSA+SHA256:ECDSA+SHA256)%s",
-                 cfg->sigalgs ? cfg->sigalgs : "",
-                 cfg->verify_mode != PTLS_VERIFY_NONE ? " (client verification sends the list for both)"
-                                                      : "");
-        return -1;
-    }
-    mbedtls_ssl_conf_sig_hashes(&s->conf, s->hashes);
-    return 0;
-}
-
 static int mbed_apply_ciphers(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
 {
     char name[160];
     const int *l;
     int i;
 
+    /* One list for both versions (3.x picks the TLS 1.3 suites from the
+     * same list): -cipher (TLS 1.2) then -ciphersuites (TLS 1.3), each the
+     * library's default when not given. */
     s->n_suites = 0;
     if (cfg->n_cipher_ids > 0) {
         for (i = 0; i < cfg->n_cipher_ids && s->n_suites < PTLS_MAX_CIPHERS; i++) {
@@ -227,14 +157,38 @@ static int mbed_apply_ciphers(mbed_server *s, const ptls_config *cfg, char *err,
                 return -1;
             }
             if (cfg->no_dhe && mbed_suite_is_dhe(cfg->cipher_ids[i])) continue;
+            if (mbed_suite_is_tls13(cfg->cipher_ids[i])) continue;
             s->suites[s->n_suites++] = cfg->cipher_ids[i];
         }
     } else {
         for (l = mbedtls_ssl_list_ciphersuites(); *l && s->n_suites < PTLS_MAX_CIPHERS; l++) {
             if (cfg->no_dhe && mbed_suite_is_dhe(*l)) continue;
+            if (mbed_suite_is_tls13(*l)) continue;
             s->suites[s->n_suites++] = *l;
         }
     }
+#if MBED_TLS13
+    if (cfg->n_tls13_ids > 0) {
+        for (i = 0; i < cfg->n_tls13_ids && s->n_suites < PTLS_MAX_CIPHERS; i++) {
+            if (!mbed_suite_enabled(cfg->tls13_ids[i])) {
+                snprintf(err, errlen, "-ciphersuites: %s is not available in " MBED_LIB,
+                         mbed_suite_name(cfg->tls13_ids[i], name, sizeof name));
+                return -1;
+            }
+            s->suites[s->n_suites++] = cfg->tls13_ids[i];
+        }
+    } else {
+        /* OpenSSL's default order first (the library's puts ChaCha20
+         * first), as every backend does; then the library's other ones. */
+        static const int first[] = {0x1302 /* AES-256-GCM */, 0x1303 /* ChaCha20 */,
+                                    0x1301 /* AES-128-GCM */};
+        for (i = 0; i < (int)(sizeof first / sizeof first[0]); i++)
+            if (mbed_suite_enabled(first[i])) s->suites[s->n_suites++] = first[i];
+        for (l = mbedtls_ssl_list_ciphersuites(); *l && s->n_suites < PTLS_MAX_CIPHERS; l++)
+            if (mbed_suite_is_tls13(*l) && *l != 0x1301 && *l != 0x1302 && *l != 0x1303)
+                s->suites[s->n_suites++] = *l;
+    }
+#endif
     s->suites[s->n_suites] = 0;
     if (s->n_suites == 0) {
         snprintf(err, errlen, "-cipher%s: no cipher suite left to offer", cfg->no_dhe ? " with -no_dhe" : "");
@@ -246,29 +200,27 @@ static int mbed_apply_ciphers(mbed_server *s, const ptls_config *cfg, char *err,
 
 static int mbed_apply_groups(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
 {
-    /* The library's default order puts P-521 first and it picks by its own
-     * order: X25519 first like the other backends. */
-    static const mbedtls_ecp_group_id dflt[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1,
-                                                MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_SECP521R1};
+    /* The library's default order (2.28) puts P-521 first and it picks by
+     * its own order: X25519 first like the other backends. */
+    static const uint16_t dflt[] = {0x001d /* X25519 */, 0x0017 /* P-256 */, 0x0018 /* P-384 */,
+                                    0x0019 /* P-521 */};
     int i;
 
-    s->n_curves = 0;
+    s->n_groups = 0;
     if (cfg->n_group_ids > 0) {
         for (i = 0; i < cfg->n_group_ids && i < 39; i++) {
-            const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(cfg->group_ids[i]);
-            if (!ci) {
-                snprintf(err, errlen, "-groups: group 0x%04X is not supported by " MBED_LIB,
-                         cfg->group_ids[i]);
+            const char *why = mbed_compat_group_refusal(cfg->group_ids[i]);
+            if (why) {
+                snprintf(err, errlen, "-groups: group 0x%04X: %s", cfg->group_ids[i], why);
                 return -1;
             }
-            s->curves[s->n_curves++] = ci->grp_id;
+            s->groups[s->n_groups++] = cfg->group_ids[i];
         }
     } else {
         for (i = 0; i < (int)(sizeof dflt / sizeof dflt[0]); i++)
-            s->curves[s->n_curves++] = dflt[i];
+            s->groups[s->n_groups++] = dflt[i];
     }
-    s->curves[s->n_curves] = MBEDTLS_ECP_DP_NONE;
-    mbedtls_ssl_conf_curves(&s->conf, s->curves);
+    mbed_compat_conf_groups(&s->conf, s->groups, s->n_groups, s->lib_groups);
     return 0;
 }
 
@@ -336,8 +288,12 @@ static int mbed_apply_sessions(mbed_server *s, const ptls_config *cfg, char *err
         mbedtls_ssl_cache_set_timeout(&s->cache, 7200);
         mbedtls_ssl_cache_set_max_entries(&s->cache, 1024);
     }
+#if !MBED_V3
     mbedtls_ssl_conf_session_tickets(&s->conf, cfg->tickets ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
                                                             : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#endif
+    /* 3.x: the server issues tickets when the ticket callbacks are set
+     * (mbed_conn.c), and only then. */
     if (cfg->tickets) {
         ret = mbedtls_ssl_ticket_setup(&s->ticket, mbed_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 7200);
         if (ret != 0) {
@@ -396,16 +352,9 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
     if (cfg->dtls) {
         /* Versions, cookie secret, MTU: mbed_dtls.c. */
         if (mbed_dtls_server_setup(s, cfg, err, errlen) != 0) goto fail;
-    } else {
-        /* Versions: both ends always, the library's minimum is TLS 1.0. */
-        if (cfg->min_version < PTLS_TLS1_0 || cfg->max_version > PTLS_TLS1_2 ||
-            cfg->min_version > cfg->max_version) {
-            snprintf(err, errlen, "protocol versions 0x%04X-0x%04X: " MBED_LIB " supports TLS 1.0 to TLS 1.2",
-                     cfg->min_version, cfg->max_version);
-            goto fail;
-        }
-        mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->min_version & 0xff);
-        mbedtls_ssl_conf_max_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, cfg->max_version & 0xff);
+    } else if (mbed_compat_conf_versions(&s->conf, 0, cfg->min_version, cfg->max_version, err, errlen) != 0) {
+        /* Versions: both ends always (2.28's default minimum is TLS 1.0). */
+        goto fail;
     }
 
     /* Identity. */
@@ -440,7 +389,7 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
 
     if (mbed_apply_ciphers(s, cfg, err, errlen) != 0) goto fail;
     if (mbed_apply_groups(s, cfg, err, errlen) != 0) goto fail;
-    if (mbed_apply_sigalgs(s, cfg, err, errlen) != 0) goto fail;
+    if (mbed_compat_apply_sigalgs(s, cfg, err, errlen) != 0) goto fail;
     if (cfg->n_client_sigalg_ids > 0) {
         snprintf(err, errlen, "-client_sigalgs: not possible with " MBED_LIB);
         goto fail;
@@ -461,6 +410,10 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
     /* Otherwise the library's RFC 3526 2048-bit group serves DHE suites. */
 
     if (mbed_apply_sessions(s, cfg, err, errlen) != 0) goto fail;
+#if MBED_TLS13
+    /* Tickets count, early data, key exchange modes (mbed_tls13.c). */
+    if (mbed_tls13_server_setup(s, cfg, err, errlen) != 0) goto fail;
+#endif
 
     s->alpn = cfg->alpn_wire != NULL && cfg->alpn_wire_len > 0;
     s->keylog = cfg->keylog;
@@ -486,6 +439,7 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
      * connections open the gate themselves around a server-initiated one. */
     s->no_renegotiation = cfg->no_renegotiation;
     s->client_renegotiation = cfg->client_renegotiation && !cfg->no_renegotiation;
+    s->legacy_renegotiation = cfg->legacy_renegotiation;
     mbedtls_ssl_conf_renegotiation(&s->conf, s->client_renegotiation ? MBEDTLS_SSL_RENEGOTIATION_ENABLED
                                                                      : MBEDTLS_SSL_RENEGOTIATION_DISABLED);
     mbedtls_ssl_conf_legacy_renegotiation(&s->conf, cfg->legacy_renegotiation
@@ -510,7 +464,8 @@ void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen)
     /* Settings this library cannot apply: refused by check_config and the
      * capability table already; never silently skipped. */
     if (cfg->context || cfg->id_prefix || cfg->npn_wire || cfg->status_file || cfg->trace || cfg->state ||
-        cfg->early_data || cfg->record_padding || cfg->ciphersuites || cfg->n_tls13_ids > 0) {
+        cfg->record_padding ||
+        (!MBED_TLS13 && (cfg->early_data || cfg->ciphersuites || cfg->n_tls13_ids > 0))) {
         snprintf(err, errlen,
                  "a TLS 1.3-only or OpenSSL-only setting was given; " MBED_LIB " cannot apply it "
                  "(see `polytls backends`)");

@@ -1,5 +1,6 @@
 /*
- * DTLS 1.0 and 1.2 (issue #9) with Mbed TLS 2.28.
+ * DTLS 1.0 and 1.2 (issue #9) with Mbed TLS 2.28; DTLS 1.2 with 3.x (which
+ * removed DTLS 1.0; versions in mbed_compat*.c).
  *
  * - Server: the shared mbedtls_ssl_config is made for the datagram
  *   transport (mbed_context.c); everything else (certificates, client
@@ -52,28 +53,21 @@
 #define MBED_DTLS_MIN_MTU 256
 #define MBED_DTLS_MAX_MTU 65535
 
-/* DTLS wire version <-> the TLS minor number Mbed TLS uses for it. */
-static int mbed_dtls_minor(int wire)
-{
-    if (wire == PTLS_DTLS1_0) return MBEDTLS_SSL_MINOR_VERSION_2;
-    if (wire == PTLS_DTLS1_2) return MBEDTLS_SSL_MINOR_VERSION_3;
-    return -1;
-}
-
 int mbed_wire_version(const mbed_conn *c)
 {
-    int minor = c->ssl.minor_ver;
+    int v = mbed_compat_version(&c->ssl);
 
-    if (!c->ssl.session) return 0;
-    if (!c->dtls) return c->ssl.major_ver << 8 | minor;
-    return minor == MBEDTLS_SSL_MINOR_VERSION_2 ? PTLS_DTLS1_0 : PTLS_DTLS1_2;
+    if (!c->dtls || v == 0) return v;
+    return v == 0x0302 ? PTLS_DTLS1_0 : PTLS_DTLS1_2; /* (D)TLS 1.1 numbers mean DTLS 1.0 */
 }
 
+/* RC4 suites (2.28) cannot run over DTLS; by name, the suite struct is
+ * private in 3.x (which has no RC4). */
 static int mbed_suite_nodtls(int id)
 {
-    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+    const char *n = mbedtls_ssl_get_ciphersuite_name(id);
 
-    return s && (s->flags & MBEDTLS_CIPHERSUITE_NODTLS);
+    return n && strstr(n, "-RC4-") != NULL;
 }
 
 int mbed_dtls_check_config(const ptls_config *cfg,
@@ -81,16 +75,14 @@ int mbed_dtls_check_config(const ptls_config *cfg,
 {
     char why[512];
     int n = 0, i;
+    mbedtls_ssl_config tmp;
 
-    if (mbed_dtls_minor(cfg->min_version) < 0 || mbed_dtls_minor(cfg->max_version) < 0 ||
-        mbed_dtls_minor(cfg->min_version) > mbed_dtls_minor(cfg->max_version)) {
-        snprintf(why, sizeof why,
-                 "protocol versions 0x%04X-0x%04X: " MBED_LIB
-                 " serves DTLS 1.0 (0xFEFF) and DTLS 1.2 (0xFEFD)",
-                 cfg->min_version, cfg->max_version);
+    mbedtls_ssl_config_init(&tmp);
+    if (mbed_compat_conf_versions(&tmp, 1, cfg->min_version, cfg->max_version, why, sizeof why) != 0) {
         refuse(arg, "-dtls", why);
         n++;
     }
+    mbedtls_ssl_config_free(&tmp);
     for (i = 0; i < cfg->n_cipher_ids; i++) {
         if (!mbed_suite_nodtls(cfg->cipher_ids[i])) continue;
         snprintf(why, sizeof why, "suite 0x%04X uses a stream cipher (RC4), which DTLS forbids (RFC 6347)",
@@ -114,14 +106,10 @@ int mbed_dtls_check_config(const ptls_config *cfg,
 
 int mbed_dtls_server_setup(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen)
 {
-    int lo = mbed_dtls_minor(cfg->min_version), hi = mbed_dtls_minor(cfg->max_version), ret, i;
+    int ret, i;
 
-    if (lo < 0 || hi < 0 || lo > hi) {
-        snprintf(err, errlen,
-                 "DTLS protocol versions 0x%04X-0x%04X: " MBED_LIB " supports DTLS 1.0 and DTLS 1.2",
-                 cfg->min_version, cfg->max_version);
+    if (mbed_compat_conf_versions(&s->conf, 1, cfg->min_version, cfg->max_version, err, errlen) != 0)
         return -1;
-    }
     for (i = 0; i < cfg->n_cipher_ids; i++)
         if (mbed_suite_nodtls(cfg->cipher_ids[i])) {
             snprintf(err, errlen, "-cipher: suite 0x%04X cannot be used over DTLS", cfg->cipher_ids[i]);
@@ -134,8 +122,6 @@ int mbed_dtls_server_setup(mbed_server *s, const ptls_config *cfg, char *err, si
     }
     s->dtls = 1;
     s->dtls_mtu = cfg->dtls_mtu;
-    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, lo);
-    mbedtls_ssl_conf_max_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, hi);
 
     /* The server-wide cookie secret (a fresh random HMAC key). */
     ret = mbedtls_ssl_cookie_setup(&s->cookie, mbed_rng, NULL);
@@ -299,7 +285,7 @@ int mbed_dtls_timeout(void *conn)
     int ret;
 
     if (!c->dtls || !c->timer_on || c->deferred_ret) return PTLS_OK;
-    if (c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER) {
+    if (mbed_compat_handshake_over(&c->ssl)) {
         /* No flight to resend (the library runs no timer between
          * handshakes: its read timeout is 0). */
         c->timer_on = 0;

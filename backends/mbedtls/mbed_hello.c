@@ -1,13 +1,19 @@
 /*
- * Per-connection decisions Mbed TLS 2.28 has no callback for, made from the
+ * Per-connection decisions Mbed TLS has no callback for, made from the
  * first ClientHello as the core's inspector parsed it (ptls_host
  * client_hello: the core has seen the whole hello by the time our receive
  * hook returns its last byte, before the library parses it):
- *  - client cipher order (-serverpref off): the library always picks in the
- *    order of its own list (MBEDTLS_SSL_SRV_RESPECT_CLIENT_PREFERENCE is a
- *    build option, off in Debian), so the connection's list becomes the
- *    client's suites, in the client's order, filtered by the allowed ones;
- *    the same for curves;
+ *  - client cipher order (-serverpref off): for TLS 1.2 the library picks
+ *    in the order of its own list (2.28: MBEDTLS_SSL_SRV_RESPECT_CLIENT_
+ *    PREFERENCE is a build option, off in Debian), so the connection's list
+ *    becomes the client's suites, in the client's order, filtered by the
+ *    allowed ones; the same for groups;
+ *  - server cipher order (-serverpref) in TLS 1.3: Mbed TLS 3.x takes the
+ *    client's first TLS 1.3 suite that the list allows, whatever the list's
+ *    order, so the connection allows only the server's choice among the
+ *    client's TLS 1.3 suites (with -psk: TLS_AES_128_GCM_SHA256 when offered,
+ *    the external PSK's suite; a ticket resumes because the same offer gives
+ *    the same choice);
  *  - -prioritize_chacha with server order: ChaCha20 suites move first when
  *    the client's first suite is one (OpenSSL's rule);
  *  - ALPN: the library's conf_alpn_protocols picks in server order and
@@ -24,12 +30,23 @@
 
 #include "mbed_internal.h"
 
+/* Suite properties by the library's suite name (the ciphersuite struct's
+ * fields are private in 3.x): "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256". */
+static int mbed_name_has(int id, const char *part)
+{
+    const char *n = mbedtls_ssl_get_ciphersuite_name(id);
+
+    return n && strstr(n, part) != NULL;
+}
+
 static int mbed_is_chacha(int id)
 {
-    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+    return id == 0x1303 /* TLS_CHACHA20_POLY1305_SHA256 */ || mbed_name_has(id, "CHACHA20");
+}
 
-    return id == 0x1303 /* TLS_CHACHA20_POLY1305_SHA256 */ ||
-           (s && s->cipher == MBEDTLS_CIPHER_CHACHA20_POLY1305);
+static int mbed_is_tls13(int id)
+{
+    return id >= 0x1301 && id <= 0x13ff;
 }
 
 /* The client's first suite as OpenSSL sees it: unknown ids (GREASE,
@@ -43,10 +60,10 @@ static int mbed_first_suite(const ptls_hello_view *h)
     return 0;
 }
 
-/* Whether the client's supported_groups meets the server's curve list.
- * The library matches ECDHE suites against every curve it knows, not
- * against conf_curves, and then fails in ServerKeyExchange ("no ciphersuites
- * in common") instead of choosing a shared non-EC suite. */
+/* Whether the client's supported_groups meets the server's EC groups.
+ * The library (2.28) matches ECDHE suites against every curve it knows, not
+ * against the configured ones, and then fails in ServerKeyExchange ("no
+ * ciphersuites in common") instead of choosing a shared non-EC suite. */
 static int mbed_common_curve(const mbed_conn *c, const ptls_hello_view *h)
 {
     size_t i;
@@ -54,21 +71,43 @@ static int mbed_common_curve(const mbed_conn *c, const ptls_hello_view *h)
 
     if (!h->groups) return 1; /* no extension: the library's own rules apply */
     for (i = 0; i < h->n_groups; i++) {
-        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(h->groups[i]);
-        if (!ci) continue;
-        for (j = 0; j < c->srv->n_curves; j++)
-            if (c->srv->curves[j] == ci->grp_id) return 1;
+        if (!mbedtls_ecp_curve_info_from_tls_id(h->groups[i])) continue;
+        for (j = 0; j < c->srv->n_groups; j++)
+            if (c->srv->groups[j] == h->groups[i]) return 1;
     }
     return 0;
 }
 
 static int mbed_is_ecdhe(int id)
 {
-    const mbedtls_ssl_ciphersuite_t *s = mbedtls_ssl_ciphersuite_from_id(id);
+    return mbed_name_has(id, "TLS-ECDHE-");
+}
 
-    return s && (s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA ||
-                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA ||
-                 s->key_exchange == MBEDTLS_KEY_EXCHANGE_ECDHE_PSK);
+/* -serverpref in TLS 1.3: keep only the server's choice among the TLS 1.3
+ * suites the client offers (c->suites is in the server's order here). */
+static void mbed_hello_tls13_choice(mbed_conn *c, const ptls_hello_view *h)
+{
+    int j, k, n, pick = 0;
+    size_t i;
+
+    for (n = 0; c->suites[n]; n++)
+        ;
+    for (int pass = 0; pass < 2 && !pick; pass++)
+        for (j = 0; j < n && !pick; j++) {
+            int id = c->suites[j];
+            if (!mbed_is_tls13(id)) continue;
+            /* With -psk: the external PSK's suite first (mbed_tls13_psk_suite). */
+            if (pass == 0 && c->srv->psk_len && id != 0x1301) continue;
+            for (i = 0; i < h->n_ciphers; i++)
+                if (h->ciphers[i] == id) {
+                    pick = id;
+                    break;
+                }
+        }
+    if (!pick) return;
+    for (j = 0, k = 0; j < n; j++)
+        if (!mbed_is_tls13(c->suites[j]) || c->suites[j] == pick) c->suites[k++] = c->suites[j];
+    c->suites[k] = 0;
 }
 
 static void mbed_hello_suites(mbed_conn *c, const ptls_hello_view *h)
@@ -102,27 +141,27 @@ static void mbed_hello_suites(mbed_conn *c, const ptls_hello_view *h)
             }
     }
     c->suites[n] = 0;
+    c->own_suites = 1;
+    if (s->server_pref) mbed_hello_tls13_choice(c, h);
     mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
 }
 
-static void mbed_hello_curves(mbed_conn *c, const ptls_hello_view *h)
+static void mbed_hello_groups(mbed_conn *c, const ptls_hello_view *h)
 {
     const mbed_server *s = c->srv;
+    uint16_t ids[40];
     size_t i;
     int j, n = 0;
 
     if (s->server_pref || !h->groups) return;
     for (i = 0; i < h->n_groups && n < 39; i++) {
-        const mbedtls_ecp_curve_info *ci = mbedtls_ecp_curve_info_from_tls_id(h->groups[i]);
-        if (!ci) continue;
-        for (j = 0; j < s->n_curves; j++)
-            if (s->curves[j] == ci->grp_id) {
-                c->curves[n++] = ci->grp_id;
+        for (j = 0; j < s->n_groups; j++)
+            if (s->groups[j] == h->groups[i]) {
+                ids[n++] = h->groups[i];
                 break;
             }
     }
-    c->curves[n] = MBEDTLS_ECP_DP_NONE;
-    mbedtls_ssl_conf_curves(&c->conf, c->curves);
+    mbed_compat_conf_groups(&c->conf, ids, n, c->lib_groups);
 }
 
 /* Returns -1 when the core refuses the client's ALPN offer. */
@@ -167,6 +206,6 @@ static int mbed_hello_alpn(mbed_conn *c, const ptls_hello_view *h)
 int mbed_hello_apply(mbed_conn *c, const ptls_hello_view *h)
 {
     mbed_hello_suites(c, h);
-    mbed_hello_curves(c, h);
+    mbed_hello_groups(c, h);
     return mbed_hello_alpn(c, h);
 }

@@ -1,8 +1,8 @@
 /*
  * What a finished handshake looks like (get_info), error text, and the
- * key material Mbed TLS hands out only through its export-keys callback:
- * the keylog line and RFC 5705 keying material export, for which the
- * library has no function.
+ * TLS 1.2 key material Mbed TLS hands out only through its export-keys
+ * callback: the keylog line and (2.28, which has no exporter function)
+ * RFC 5705 keying material export.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,39 +11,31 @@
 
 #include "mbed_internal.h"
 
-int mbed_export_keys_cb(void *ctx, const unsigned char *ms, const unsigned char *kb, size_t maclen,
-                        size_t keylen, size_t ivlen, const unsigned char client_random[32],
-                        const unsigned char server_random[32], mbedtls_tls_prf_types prf)
+void mbed_keys_tls12(mbed_conn *c, const unsigned char *ms, const unsigned char client_random[32],
+                     const unsigned char server_random[32], mbedtls_tls_prf_types prf)
 {
-    mbed_conn *c = ctx;
-
-    (void)kb;
-    (void)maclen;
-    (void)keylen;
-    (void)ivlen;
     memcpy(c->master, ms, sizeof c->master);
     memcpy(c->randoms, client_random, 32);
     memcpy(c->randoms + 32, server_random, 32);
     c->prf = prf;
     c->have_keys = 1;
+    c->keys_seen++;
     if (c->srv->keylog && mbed_host && mbed_host->keylog)
         mbed_host->keylog("CLIENT_RANDOM", client_random, ms, sizeof c->master);
-    return 0;
 }
 
-/* RFC 5705 without context: PRF(master, label, client_random +
- * server_random), with the PRF of the negotiated version. */
+/* RFC 5705 without context (mbed_compat*.c: 3.x has the exporter, TLS 1.2
+ * and 1.3; 2.28 uses the PRF over the master secret and randoms). */
 int mbed_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len)
 {
     mbed_conn *c = conn;
     int ret;
 
-    if (!c->have_keys || c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+    if (!mbed_compat_handshake_over(&c->ssl) || (!MBED_V3 && !c->have_keys)) {
         snprintf(c->err, sizeof c->err, "keying material export: no finished handshake");
         return PTLS_ERROR;
     }
-    ret = mbedtls_ssl_tls_prf(c->prf, c->master, sizeof c->master, label, c->randoms, sizeof c->randoms, out,
-                              len);
+    ret = mbed_compat_export_keying_material(c, label, out, len);
     if (ret != 0) {
         c->last_ret = ret;
         snprintf(c->err, sizeof c->err, "keying material export");
@@ -75,17 +67,20 @@ static void mbed_oneline(char *dst, size_t dlen, const char *src)
 void mbed_get_info(void *conn, ptls_conn_info *info)
 {
     mbed_conn *c = conn;
-    const mbedtls_ssl_context *ssl = &c->ssl;
+    mbedtls_ssl_context *ssl = &c->ssl;
     const mbedtls_x509_crt *peer;
     const char *name, *alpn;
     char dn[512];
     uint32_t flags;
 
     memset(info, 0, sizeof *info);
-    info->resumed = c->resumed;
-    info->verify_ok = -1;
-    info->secure_renegotiation = ssl->secure_renegotiation == MBEDTLS_SSL_SECURE_RENEGOTIATION;
     info->version = mbed_wire_version(c); /* DTLS: 0xfeff / 0xfefd */
+    /* TLS 1.3: a ticket parsed is not yet a ticket accepted; the core reads
+     * pre_shared_key in our ServerHello instead. */
+    info->resumed = info->version == PTLS_TLS1_3 ? -1 : c->resumed;
+    info->verify_ok = -1;
+    info->secure_renegotiation =
+        info->version == PTLS_TLS1_3 ? -1 : mbed_compat_secure_renegotiation(&c->ssl);
     name = mbedtls_ssl_get_ciphersuite(ssl);
     if (name) {
         int id = mbedtls_ssl_get_ciphersuite_id(name);

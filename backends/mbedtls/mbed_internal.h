@@ -1,5 +1,6 @@
 /*
- * Private declarations of the Mbed TLS 2.28 backend (prefix mbed_).
+ * Private declarations of the Mbed TLS backend (prefix mbed_), built
+ * against 2.28 and 3.6 (version differences: mbed_compat.h).
  *
  * Design: one mbedtls_ssl_config per server holds everything that is the
  * same for every connection (certificates, CA, DH, versions...). Each
@@ -28,9 +29,8 @@
 #include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
+#include "mbed_compat.h"
 #include "polytls/backend.h"
-
-#define MBED_LIB "Mbed TLS 2.28.3"
 
 /* Set by global_init: the core's services and the process-wide RNG. */
 extern const ptls_host *mbed_host;
@@ -58,10 +58,16 @@ typedef struct mbed_server {
     /* Allowed suites in the server's order, 0-terminated. */
     int suites[PTLS_MAX_CIPHERS + 1];
     int n_suites;
-    /* Allowed curves in the server's order, MBEDTLS_ECP_DP_NONE-terminated. */
-    mbedtls_ecp_group_id curves[40];
-    int n_curves;
-    int hashes[16];
+    /* Allowed groups (IANA NamedGroup) in the server's order, and the
+     * same list in the library's form (mbed_compat.h). */
+    uint16_t groups[40];
+    int n_groups;
+    mbed_group_t lib_groups[41];
+#if MBED_V3
+    uint16_t sig_algs[33]; /* -sigalgs, 0-terminated */
+#else
+    int hashes[16]; /* -sigalgs as hashes, MBEDTLS_MD_NONE-terminated */
+#endif
 
     /* Policy copied from the configuration (the config is not ours). */
     int verify_mode;
@@ -72,7 +78,8 @@ typedef struct mbed_server {
     int keylog;
     int alpn;      /* -alpn given: the core chooses */
     int sni_cert2; /* -cert2 given: the core chooses */
-    int no_renegotiation, client_renegotiation;
+    int no_renegotiation, client_renegotiation, legacy_renegotiation;
+    int early_data; /* TLS 1.3 early data accepted (mbed_tls13.c) */
     unsigned char psk[MBEDTLS_PSK_MAX_LEN];
     size_t psk_len;
     char psk_identity[256];
@@ -93,8 +100,9 @@ typedef struct mbed_conn {
     ptls_io io;
 
     int hello_done; /* the client's offer has been applied (mbed_hello.c) */
+    int own_suites; /* conf's suite list is suites[], not the server's */
     int suites[PTLS_MAX_CIPHERS + 1];
-    mbedtls_ecp_group_id curves[40];
+    mbed_group_t lib_groups[41];
     char alpn_proto[256];
     const char *alpn_list[2];
 
@@ -106,12 +114,20 @@ typedef struct mbed_conn {
     uint32_t vflags; /* flags accumulated over the chain being verified */
     int vnew;        /* the next callback starts a new chain */
     char vtext[128]; /* our reason for a check the library does not make */
+    /* -verify (REQUEST) and a certificate that fails: the callback lets the
+     * library go on (OPTIONAL) and the handshake loop ends the handshake
+     * right after that step with this alert (mbed_handshake), so that the
+     * client gets the reason, not the library's generic one. */
+    int stepping;         /* inside mbed_handshake's step loop */
+    unsigned char valert; /* 0: no failure pending */
 
     /* From the export-keys callback: for keying material export. */
     unsigned char master[48];
     unsigned char randoms[64]; /* client_random || server_random */
     mbedtls_tls_prf_types prf;
     int have_keys;
+    unsigned keys_seen;  /* key derivations so far: one per handshake */
+    unsigned reneg_keys; /* keys_seen when the renegotiation started */
 
     /* Renegotiation: 0 none, 1 HelloRequest not yet flushed, 2 waiting for
      * the client's new handshake to finish. */
@@ -126,6 +142,11 @@ typedef struct mbed_conn {
     int cookie_ok;    /* a ClientHello cookie verified on this object */
     int deferred_ret; /* dtls_accept's handshake failed after a valid cookie */
 
+    /* TLS 1.3 early data, read during the handshake and handed out by
+     * read() first (mbed_tls13.c). */
+    unsigned char *early;
+    size_t early_len, early_off;
+
     int last_ret;
     char err[256];
 } mbed_conn;
@@ -135,7 +156,6 @@ int mbed_check_config(const ptls_config *cfg,
                       void (*refuse)(void *arg, const char *option, const char *reason), void *arg);
 void *mbed_server_new(const ptls_config *cfg, char *err, size_t errlen);
 void mbed_server_free(void *server);
-int mbed_sigalg_hash(uint16_t id, int *is_rsa);
 
 /* mbed_load.c: files */
 int mbed_load_keypair(mbed_keypair *kp, const ptls_keypair *src, const char *what, char *err, size_t errlen);
@@ -176,9 +196,23 @@ void mbed_last_error(void *conn, char *buf, size_t len);
 long mbed_last_error_code(void *conn);
 int mbed_enabled_ciphers(void *server, uint16_t *ids, int max);
 int mbed_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
-int mbed_export_keys_cb(void *ctx, const unsigned char *ms, const unsigned char *kb, size_t maclen,
-                        size_t keylen, size_t ivlen, const unsigned char client_random[32],
-                        const unsigned char server_random[32], mbedtls_tls_prf_types prf);
+/* The TLS 1.2 master secret of a handshake (from the version's export-keys
+ * callback, mbed_compat*.c): keylog line, keying material export. */
+void mbed_keys_tls12(mbed_conn *c, const unsigned char *ms, const unsigned char client_random[32],
+                     const unsigned char server_random[32], mbedtls_tls_prf_types prf);
+
+/* mbed_tls13.c: TLS 1.3 (Mbed TLS 3.x built with it) */
+#if MBED_TLS13
+int mbed_tls13_server_setup(mbed_server *s, const ptls_config *cfg, char *err, size_t errlen);
+/* After MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA: takes the early data in.
+ * Returns 0 or a library error. */
+int mbed_tls13_read_early(mbed_conn *c);
+/* The client's identity matched -psk: TLS 1.3 then uses the external
+ * PSK's suite, TLS_AES_128_GCM_SHA256, as s_server does. */
+void mbed_tls13_psk_suite(mbed_conn *c);
+void mbed_tls13_secret(mbed_conn *c, int type, const unsigned char *secret, size_t len,
+                       const unsigned char client_random[32]);
+#endif
 
 /* mbed_selfsigned.c */
 int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err, size_t errlen);

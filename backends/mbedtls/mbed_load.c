@@ -1,5 +1,5 @@
 /*
- * Loading certificates, keys and CRL directories with Mbed TLS 2.28.
+ * Loading certificates, keys and CRL directories with Mbed TLS.
  * The x509/pk parsers detect PEM vs DER themselves, so -certform/-keyform
  * only need checking, not dispatching.
  */
@@ -77,14 +77,11 @@ int mbed_load_keypair(mbed_keypair *kp, const ptls_keypair *src, const char *wha
     }
 
     if (mbed_check_form(keyfile, src->key_form, what, err, errlen) != 0) return -1;
-    ret = mbedtls_pk_parse_keyfile(&kp->pk, keyfile, src->pass);
+    ret = mbed_compat_parse_keyfile(&kp->pk, keyfile, src->pass);
     if (ret == MBEDTLS_ERR_PKCS5_FEATURE_UNAVAILABLE || ret == MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE) {
         mbed_errf(err, errlen, ret,
                   "%s: cannot decrypt private key %s: " MBED_LIB
-                  " reads encrypted keys only as traditional PEM (\"Proc-Type: 4,ENCRYPTED\" with "
-                  "DES, 3DES or AES) or PKCS#8 with PBES1/PKCS#12-PBE or PBES2 with DES/3DES; OpenSSL 3's "
-                  "default PKCS#8 PBES2/AES-256 is not supported (convert it, e.g. `openssl pkcs8 -topk8 "
-                  "-v2 des3`, or `openssl ec/rsa -des3`)",
+                  " reads encrypted keys only as " MBED_KEY_FORMATS,
                   what, keyfile);
         return -1;
     }
@@ -101,7 +98,7 @@ int mbed_load_keypair(mbed_keypair *kp, const ptls_keypair *src, const char *wha
         mbed_errf(err, errlen, ret, "%s: cannot load private key %s", what, keyfile);
         return -1;
     }
-    ret = mbedtls_pk_check_pair(&kp->crt.pk, &kp->pk);
+    ret = mbed_compat_check_pair(&kp->crt.pk, &kp->pk);
     if (ret != 0) {
         mbed_errf(err, errlen, ret, "%s: private key %s does not match certificate %s", what, keyfile,
                   src->cert);

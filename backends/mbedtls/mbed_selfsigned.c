@@ -2,7 +2,7 @@
  * An ephemeral self-signed certificate: ECDSA P-256, CN=localhost, SAN
  * DNS:localhost, IP:127.0.0.1, IP:::1, valid from an hour ago for a year.
  * Mbed TLS 2.28 has no SAN writer (3.x added one), so the extension is
- * encoded here; it is a fixed value.
+ * encoded here for both; it is a fixed value.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,7 +62,6 @@ int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err,
     mbedtls_ctr_drbg_context drbg;
     mbedtls_pk_context key;
     mbedtls_x509write_cert crt;
-    mbedtls_mpi serial;
     unsigned char serial_bytes[16];
     unsigned char pem[4096];
     char nb[15], na[15];
@@ -73,7 +72,6 @@ int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err,
     mbedtls_ctr_drbg_init(&drbg);
     mbedtls_pk_init(&key);
     mbedtls_x509write_crt_init(&crt);
-    mbedtls_mpi_init(&serial);
 
     ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)pers,
                                 sizeof pers - 1);
@@ -94,7 +92,6 @@ int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err,
     ret = mbedtls_ctr_drbg_random(&drbg, serial_bytes, sizeof serial_bytes);
     serial_bytes[0] &= 0x7f;
     serial_bytes[0] |= 0x01;
-    if (ret == 0) ret = mbedtls_mpi_read_binary(&serial, serial_bytes, sizeof serial_bytes);
     mbed_x509_time(nb, now - 3600);
     mbed_x509_time(na, now + 365 * 24 * 3600);
 
@@ -102,7 +99,7 @@ int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err,
     mbedtls_x509write_crt_set_md_alg(&crt, MBEDTLS_MD_SHA256);
     mbedtls_x509write_crt_set_subject_key(&crt, &key);
     mbedtls_x509write_crt_set_issuer_key(&crt, &key);
-    if (ret == 0) ret = mbedtls_x509write_crt_set_serial(&crt, &serial);
+    if (ret == 0) ret = mbed_compat_crt_set_serial(&crt, serial_bytes, sizeof serial_bytes);
     if (ret == 0) ret = mbedtls_x509write_crt_set_subject_name(&crt, "CN=localhost");
     if (ret == 0) ret = mbedtls_x509write_crt_set_issuer_name(&crt, "CN=localhost");
     if (ret == 0) ret = mbedtls_x509write_crt_set_validity(&crt, nb, na);
@@ -141,7 +138,6 @@ int mbed_make_selfsigned(const char *cert_path, const char *key_path, char *err,
 
 out:
     mbedtls_platform_zeroize(pem, sizeof pem);
-    mbedtls_mpi_free(&serial);
     mbedtls_x509write_crt_free(&crt);
     mbedtls_pk_free(&key);
     mbedtls_ctr_drbg_free(&drbg);

@@ -1,10 +1,13 @@
 /*
- * Client certificate verification on top of Mbed TLS 2.28, which lacks
- * three things OpenSSL's s_server semantics need:
+ * Client certificate verification on top of Mbed TLS (2.28 and 3.x), which
+ * lacks three things OpenSSL's s_server semantics need:
  *  - REQUEST (-verify): MBEDTLS_SSL_VERIFY_OPTIONAL accepts a certificate
  *    that fails verification; a certificate that is sent must verify, so a
  *    failure is made fatal here, with the alert the library itself would
- *    send for REQUIRED;
+ *    send for REQUIRED. In the handshake loop (mbed_handshake) the callback
+ *    only records the alert and the loop sends it after the Certificate
+ *    step; inside a renegotiation (driven by mbedtls_ssl_read) the callback
+ *    fails the verification itself (3.x then adds its own alert, 2.28 not);
  *  - a depth limit (no setting): ptls_config.verify_depth counts the
  *    intermediate CAs (OpenSSL's meaning), so the trust anchor may be at
  *    depth verify_depth + 1 at most; a certificate deeper is flagged;
@@ -96,10 +99,17 @@ int mbed_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
         snprintf(c->err, sizeof c->err, "client certificate verification failed: %.150s (flags 0x%08X)", info,
                  (unsigned)f);
         c->vflags = 0;
-        /* The library would accept it (OPTIONAL); our error aborts the
-         * handshake, after the alert REQUIRED would have sent. */
-        mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, mbed_alert_for(f));
-        return MBEDTLS_ERR_SSL_PEER_VERIFY_FAILED;
+        if (c->stepping) {
+            /* The library accepts it (OPTIONAL); mbed_handshake ends the
+             * handshake after this step with the alert REQUIRED would send. */
+            c->valert = mbed_alert_for(f);
+            return 0;
+        }
+        /* Our error aborts the handshake (2.28: after the alert REQUIRED
+         * would have sent; 3.x sends one itself). */
+        if (!MBED_VERIFY_CB_ALERTS)
+            mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, mbed_alert_for(f));
+        return MBED_ERR_VERIFY_FAILED;
     }
     c->vflags = 0;
     return 0;

@@ -327,7 +327,7 @@ int ossl_renegotiation_pending(void *conn)
 static int ossl_refuse_dtls(ossl_conn *c, const char *what)
 {
     if (!c->dtls) return 0;
-    snprintf(c->err, sizeof(c->err), "%s needs TLS 1.3; OpenSSL 3.0 has no DTLS 1.3", what);
+    snprintf(c->err, sizeof(c->err), "%s needs TLS 1.3; %s has no DTLS 1.3", what, ossl_lib_name());
     return 1;
 }
 

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/rand.h>
 
@@ -40,7 +42,7 @@ static int ossl_apply_versions(SSL_CTX *ctx, const ptls_config *cfg, char *err, 
     if (!SSL_CTX_set_min_proto_version(ctx, cfg->min_version) ||
         !SSL_CTX_set_max_proto_version(ctx, cfg->max_version))
         return ossl_setting_failed(err, errlen, "the protocol version range");
-    /* OpenSSL 3.0 runs at security level 2 by default, which rules out TLS
+    /* OpenSSL (3.0 and later) runs at security level 2 by default, which rules out TLS
      * 1.0/1.1 (SHA-1 signatures) and anonymous suites. Level 0 only when the
      * configuration asks for one of those; an explicit @SECLEVEL in -cipher
      * is applied afterwards and wins. DTLS 1.0 is ruled out the same way
@@ -76,20 +78,12 @@ static int ossl_apply_ciphers(SSL_CTX *ctx, const ptls_config *cfg, char *err, s
     if (cfg->ciphersuites != NULL && !SSL_CTX_set_ciphersuites(ctx, cfg->ciphersuites))
         return ossl_setting_failed(err, errlen, "-ciphersuites");
 
-    if (cfg->n_group_ids > 0) {
-        int nids[32];
-        for (int i = 0; i < cfg->n_group_ids; i++) {
-            nids[i] = ossl_group_nid(cfg->group_ids[i]);
-            if (nids[i] == 0) {
-                snprintf(err, errlen, "-groups: group 0x%04x is not supported by OpenSSL 3.0",
-                         cfg->group_ids[i]);
-                return -1;
-            }
-        }
-        if (!SSL_CTX_set1_groups(ctx, nids, cfg->n_group_ids))
-            return ossl_setting_failed(err, errlen, "-groups");
-    }
     char list[1024];
+    if (cfg->n_group_ids > 0) {
+        if (ossl_group_list(cfg->group_ids, cfg->n_group_ids, list, sizeof(list), err, errlen) != 0)
+            return -1;
+        if (!SSL_CTX_set1_groups_list(ctx, list)) return ossl_setting_failed(err, errlen, "-groups");
+    }
     if (cfg->n_sigalg_ids > 0) {
         if (ossl_sigalg_list(cfg->sigalg_ids, cfg->n_sigalg_ids, list, sizeof(list), err, errlen) != 0)
             return -1;
@@ -204,6 +198,93 @@ fail:
     return NULL;
 }
 
+#if OSSL_STAPLES_MATCHING_RESPONSES_ONLY
+/* Whether a single response of bs is about x: the library's own test
+ * (serial, and issuer name hash with the CertID's hash). */
+static int ossl_ocsp_is_about(OCSP_BASICRESP *bs, X509 *x)
+{
+    for (int i = 0; i < OCSP_resp_count(bs); i++) {
+        ASN1_OCTET_STRING *name_hash = NULL;
+        ASN1_OBJECT *md_oid = NULL;
+        ASN1_INTEGER *serial = NULL;
+        OCSP_CERTID *id = (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(OCSP_resp_get0(bs, i));
+        if (id == NULL || !OCSP_id_get0_info(&name_hash, &md_oid, NULL, &serial, id)) continue;
+        char md_name[80];
+        OBJ_obj2txt(md_name, sizeof(md_name), md_oid, 0);
+        EVP_MD *md = EVP_MD_fetch(NULL, md_name, NULL);
+        unsigned char hash[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        /* ASN1_STRING is opaque in OpenSSL 4.0: its accessors, not fields. */
+        int ok = md != NULL && X509_NAME_digest(X509_get_issuer_name(x), md, hash, &len) &&
+                 name_hash != NULL && (unsigned int)ASN1_STRING_length(name_hash) == len &&
+                 memcmp(ASN1_STRING_get0_data(name_hash), hash, len) == 0 &&
+                 ASN1_INTEGER_cmp(X509_get0_serialNumber(x), serial) == 0;
+        EVP_MD_free(md);
+        if (ok) return 1;
+    }
+    return 0;
+}
+
+static void ossl_serial_hex(const ASN1_INTEGER *serial, char *out, size_t outlen)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+    char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+    snprintf(out, outlen, "%s", hex != NULL ? hex : "?");
+    OPENSSL_free(hex);
+    BN_free(bn);
+}
+
+/* -status_file is never silently ignored: with a library that staples only
+ * responses about the served certificate, every certificate the server may
+ * serve (-cert, -dcert, -cert2) must be one the response is about. */
+static int ossl_check_staple(SSL_CTX *ctx, const char *file, const unsigned char *der, size_t der_len,
+                             char *err, size_t errlen)
+{
+    const unsigned char *p = der;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)der_len);
+    OCSP_BASICRESP *bs = NULL;
+    int rc = 0;
+    /* Unsuccessful responses, and ones without a basic response, go out as
+     * they are. */
+    if (resp == NULL || OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL ||
+        (bs = OCSP_response_get1_basic(resp)) == NULL || OCSP_resp_count(bs) == 0)
+        goto done;
+    for (int more = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST); more && rc == 0;
+         more = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
+        X509 *x = SSL_CTX_get0_certificate(ctx);
+        if (x == NULL) continue;
+        char serial[128];
+        ossl_serial_hex(X509_get0_serialNumber(x), serial, sizeof(serial));
+        if (X509_self_signed(x, 0)) {
+            snprintf(
+                err, errlen,
+                "-status_file %s: the certificate with serial %s is self-signed, and %s staples nothing for "
+                "a self-signed certificate",
+                file, serial, ossl_lib_name());
+            rc = -1;
+        } else if (!ossl_ocsp_is_about(bs, x)) {
+            char about[128];
+            ASN1_INTEGER *first = NULL;
+            OCSP_id_get0_info(NULL, NULL, NULL, &first,
+                              (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(OCSP_resp_get0(bs, 0)));
+            ossl_serial_hex(first, about, sizeof(about));
+            snprintf(
+                err, errlen,
+                "-status_file %s is about serial %s, not the served certificate (serial %s), and %s staples "
+                "a response only about the certificate it serves",
+                file, about, serial, ossl_lib_name());
+            rc = -1;
+        }
+    }
+    SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
+done:
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+    ERR_clear_error();
+    return rc;
+}
+#endif
+
 static void *ossl_memdup(const void *p, size_t n)
 {
     void *q = malloc(n ? n : 1);
@@ -280,6 +361,13 @@ void *ossl_server_new(const ptls_config *cfg, char *err, size_t errlen)
         srv->ctx2 = ossl_ctx_new(srv, cfg, &cfg->cert2, NULL, err, errlen);
         if (srv->ctx2 == NULL) goto fail;
     }
+#if OSSL_STAPLES_MATCHING_RESPONSES_ONLY
+    if (srv->ocsp != NULL &&
+        (ossl_check_staple(srv->ctx, cfg->status_file, srv->ocsp, srv->ocsp_len, err, errlen) != 0 ||
+         (srv->ctx2 != NULL &&
+          ossl_check_staple(srv->ctx2, cfg->status_file, srv->ocsp, srv->ocsp_len, err, errlen) != 0)))
+        goto fail;
+#endif
     return srv;
 oom:
     snprintf(err, errlen, "out of memory");

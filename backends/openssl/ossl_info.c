@@ -43,13 +43,18 @@ static void ossl_copy(char *dst, size_t cap, const char *src, size_t n)
 }
 
 /* The group of the key exchange: named groups through
- * SSL_get_negotiated_group; a TLS 1.2 DHE exchange with unnamed parameters
- * through the client's key share, whose parameters may carry a name. */
+ * SSL_get_negotiated_group and the library's name of it (SSL_group_to_name
+ * also names groups that have no NID, such as ML-KEM's), in the core's
+ * spelling where the table has one; a TLS 1.2 DHE exchange with unnamed
+ * parameters through the client's key share, whose parameters may carry a
+ * name. */
 static void ossl_fill_group(SSL *ssl, ptls_conn_info *info)
 {
     int nid = SSL_get_negotiated_group(ssl);
-    const char *name = nid > 0 ? ossl_group_name_by_nid(nid) : NULL;
-    if (name != NULL) {
+    const char *ossl = nid != NID_undef ? SSL_group_to_name(ssl, nid) : NULL;
+    if (ossl != NULL) {
+        const char *name = ossl_group_name_by_ossl_name(ossl);
+        if (name == NULL) name = ossl;
         ossl_copy(info->group, sizeof(info->group), name, strlen(name));
         return;
     }
@@ -64,10 +69,12 @@ static void ossl_fill_group(SSL *ssl, ptls_conn_info *info)
 }
 
 /* The signature scheme the server signed with, in IANA spelling, derived
- * from OpenSSL's (hash, signature type) pair and the key type. */
-static void ossl_fill_sigalg(SSL *ssl, ptls_conn_info *info)
+ * from OpenSSL's (hash, signature type) pair and the key type; "" when the
+ * pair names none of the schemes below. */
+static void ossl_derive_sigalg(SSL *ssl, char *out, size_t outlen)
 {
     int hash = 0, type = 0;
+    out[0] = '\0';
     if (!SSL_get_signature_nid(ssl, &hash) || !SSL_get_signature_type_nid(ssl, &type)) return;
     const char *h = hash == NID_sha256   ? "sha256"
                     : hash == NID_sha384 ? "sha384"
@@ -75,20 +82,19 @@ static void ossl_fill_sigalg(SSL *ssl, ptls_conn_info *info)
                     : hash == NID_sha1   ? "sha1"
                     : hash == NID_sha224 ? "sha224"
                                          : NULL;
-    char out[64] = "";
     if (type == EVP_PKEY_ED25519) {
-        snprintf(out, sizeof(out), "ed25519");
+        snprintf(out, outlen, "ed25519");
     } else if (type == EVP_PKEY_ED448) {
-        snprintf(out, sizeof(out), "ed448");
+        snprintf(out, outlen, "ed448");
     } else if (h == NULL) {
         return;
     } else if (type == EVP_PKEY_RSA_PSS) {
         /* rsae = PSS signature with an rsaEncryption key; pss = PSS key. */
         EVP_PKEY *own = SSL_get_privatekey(ssl);
         int pss_key = own != NULL && EVP_PKEY_is_a(own, "RSA-PSS");
-        snprintf(out, sizeof(out), "rsa_pss_%s_%s", pss_key ? "pss" : "rsae", h);
+        snprintf(out, outlen, "rsa_pss_%s_%s", pss_key ? "pss" : "rsae", h);
     } else if (type == EVP_PKEY_RSA) {
-        snprintf(out, sizeof(out), "rsa_pkcs1_%s", h);
+        snprintf(out, outlen, "rsa_pkcs1_%s", h);
     } else if (type == EVP_PKEY_EC) {
         const char *curve = hash == NID_sha256   ? "secp256r1_"
                             : hash == NID_sha384 ? "secp384r1_"
@@ -96,12 +102,23 @@ static void ossl_fill_sigalg(SSL *ssl, ptls_conn_info *info)
                                                  : "";
         /* TLS 1.2 ecdsa_sha256 has the same code point as TLS 1.3's
          * ecdsa_secp256r1_sha256; SHA-1/224 have no curve in the name. */
-        snprintf(out, sizeof(out), "ecdsa_%s%s", curve, h);
+        snprintf(out, outlen, "ecdsa_%s%s", curve, h);
     } else if (type == EVP_PKEY_DSA) {
-        snprintf(out, sizeof(out), "dsa_%s", h);
-    } else {
-        return;
+        snprintf(out, outlen, "dsa_%s", h);
     }
+}
+
+static void ossl_fill_sigalg(SSL *ssl, ptls_conn_info *info)
+{
+    char out[64];
+    ossl_derive_sigalg(ssl, out, sizeof(out));
+#if OSSL_HAVE_SIGNATURE_NAME
+    /* Schemes without a (hash, key type) pair, e.g. ML-DSA: the library
+     * names them itself, in IANA spelling ("mldsa65"). */
+    const char *name = NULL;
+    if (out[0] == '\0' && SSL_get0_signature_name(ssl, &name) && name != NULL)
+        snprintf(out, sizeof(out), "%s", name);
+#endif
     ossl_copy(info->sigalg, sizeof(info->sigalg), out, strlen(out));
 }
 
@@ -179,7 +196,7 @@ int ossl_enabled_ciphers(void *server, uint16_t *ids, int max)
     for (int i = 0; list != NULL && i < sk_SSL_CIPHER_num(list) && n < max; i++) {
         uint16_t id = SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(list, i));
         /* A DTLS context still lists the TLS 1.3 suites; DTLS (1.0/1.2 in
-         * OpenSSL 3.0) can never negotiate them. */
+         * every OpenSSL without DTLS 1.3) can never negotiate them. */
         if (srv->dtls && (id >> 8) == 0x13) continue;
         ids[n++] = id;
     }

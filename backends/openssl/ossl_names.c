@@ -1,55 +1,125 @@
 /*
- * IANA ids (as resolved by the core) to what OpenSSL 3.0 takes and shows.
+ * IANA ids (as resolved by the core) to what OpenSSL takes and shows.
  *
  * The core resolves -groups/-sigalgs to IANA ids so that every backend applies
- * the same list; OpenSSL wants NIDs for groups and its own spellings for
- * signature schemes, so these tables translate. An id missing here is an id
- * OpenSSL 3.0 cannot negotiate, and check_config refuses it.
+ * the same list; OpenSSL wants its own spellings for groups and signature
+ * schemes, so these tables translate. Whether the linked library can use an
+ * entry is asked of the library itself (a scratch context takes the name or
+ * not) and remembered: an id missing here, or one the library refuses, is one
+ * check_config refuses.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-#include <openssl/obj_mac.h>
+#include <openssl/err.h>
 
+#include "ossl_compat.h"
 #include "ossl_private.h"
 
 typedef struct ossl_group_entry {
     uint16_t id;
-    int nid;
+    const char *ossl; /* OpenSSL's TLS group name (set1_groups_list, SSL_group_to_name) */
     const char *name; /* the name get_info shows (the core's spelling) */
 } ossl_group_entry;
 
 static const ossl_group_entry ossl_groups[] = {
-    {0x0013, NID_X9_62_prime192v1, "P-192"},
-    {0x0015, NID_secp224r1, "P-224"},
-    {0x0016, NID_secp256k1, "secp256k1"},
-    {0x0017, NID_X9_62_prime256v1, "P-256"},
-    {0x0018, NID_secp384r1, "P-384"},
-    {0x0019, NID_secp521r1, "P-521"},
-    {0x001a, NID_brainpoolP256r1, "brainpoolP256r1"},
-    {0x001b, NID_brainpoolP384r1, "brainpoolP384r1"},
-    {0x001c, NID_brainpoolP512r1, "brainpoolP512r1"},
-    {0x001d, NID_X25519, "X25519"},
-    {0x001e, NID_X448, "X448"},
-    {0x0100, NID_ffdhe2048, "ffdhe2048"},
-    {0x0101, NID_ffdhe3072, "ffdhe3072"},
-    {0x0102, NID_ffdhe4096, "ffdhe4096"},
-    {0x0103, NID_ffdhe6144, "ffdhe6144"},
-    {0x0104, NID_ffdhe8192, "ffdhe8192"},
+    {0x0013, "secp192r1", "P-192"},
+    {0x0015, "secp224r1", "P-224"},
+    {0x0016, "secp256k1", "secp256k1"},
+    {0x0017, "secp256r1", "P-256"},
+    {0x0018, "secp384r1", "P-384"},
+    {0x0019, "secp521r1", "P-521"},
+    {0x001a, "brainpoolP256r1", "brainpoolP256r1"},
+    {0x001b, "brainpoolP384r1", "brainpoolP384r1"},
+    {0x001c, "brainpoolP512r1", "brainpoolP512r1"},
+    {0x001d, "x25519", "X25519"},
+    {0x001e, "x448", "X448"},
+    {0x0100, "ffdhe2048", "ffdhe2048"},
+    {0x0101, "ffdhe3072", "ffdhe3072"},
+    {0x0102, "ffdhe4096", "ffdhe4096"},
+    {0x0103, "ffdhe6144", "ffdhe6144"},
+    {0x0104, "ffdhe8192", "ffdhe8192"},
+    /* ML-KEM (FIPS 203), pure and hybrid: draft-ietf-tls-mlkem,
+     * draft-ietf-tls-ecdhe-mlkem. */
+    {0x0200, "MLKEM512", "MLKEM512"},
+    {0x0201, "MLKEM768", "MLKEM768"},
+    {0x0202, "MLKEM1024", "MLKEM1024"},
+    {0x11eb, "SecP256r1MLKEM768", "SecP256r1MLKEM768"},
+    {0x11ec, "X25519MLKEM768", "X25519MLKEM768"},
+    {0x11ed, "SecP384r1MLKEM1024", "SecP384r1MLKEM1024"},
 };
 
-int ossl_group_nid(uint16_t id)
+#define OSSL_N_GROUPS (sizeof(ossl_groups) / sizeof(ossl_groups[0]))
+
+static const ossl_group_entry *ossl_group_entry_of(uint16_t id)
 {
-    for (size_t i = 0; i < sizeof(ossl_groups) / sizeof(ossl_groups[0]); i++)
-        if (ossl_groups[i].id == id) return ossl_groups[i].nid;
-    return 0;
+    for (size_t i = 0; i < OSSL_N_GROUPS; i++)
+        if (ossl_groups[i].id == id) return &ossl_groups[i];
+    return NULL;
 }
 
-const char *ossl_group_name_by_nid(int nid)
+/* Whether the linked library takes name as a group (groups != 0) or a
+ * signature scheme list entry: asked of a scratch context. */
+static int ossl_library_takes(const char *name, int groups)
 {
-    for (size_t i = 0; i < sizeof(ossl_groups) / sizeof(ossl_groups[0]); i++)
-        if (ossl_groups[i].nid == nid) return ossl_groups[i].name;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    int ok = ctx != NULL &&
+             (groups ? SSL_CTX_set1_groups_list(ctx, name) : SSL_CTX_set1_sigalgs_list(ctx, name)) == 1;
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return ok;
+}
+
+const char *ossl_group_ossl_name(uint16_t id)
+{
+    static signed char known[OSSL_N_GROUPS]; /* 0 not asked yet, 1 yes, -1 no */
+    const ossl_group_entry *e = ossl_group_entry_of(id);
+    if (e == NULL) return NULL;
+    size_t i = (size_t)(e - ossl_groups);
+    if (known[i] == 0) known[i] = ossl_library_takes(e->ossl, 1) ? 1 : -1;
+    return known[i] > 0 ? e->ossl : NULL;
+}
+
+const char *ossl_group_missing_why(uint16_t id)
+{
+#ifdef OPENSSL_NO_TLS_DEPRECATED_EC
+    /* 0x0001-0x0016: the curves RFC 8422 deprecated (P-192, P-224,
+     * secp256k1, the binary curves). */
+    if (id >= 0x0001 && id <= 0x0016)
+        return " (built without the deprecated TLS curves, OPENSSL_NO_TLS_DEPRECATED_EC)";
+#else
+    (void)id;
+#endif
+    return "";
+}
+
+const char *ossl_group_name_by_ossl_name(const char *ossl)
+{
+    for (size_t i = 0; i < OSSL_N_GROUPS; i++)
+        if (strcasecmp(ossl_groups[i].ossl, ossl) == 0) return ossl_groups[i].name;
     return NULL;
+}
+
+int ossl_group_list(const uint16_t *ids, int n, char *out, size_t outlen, char *err, size_t errlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        const char *name = ossl_group_ossl_name(ids[i]);
+        if (name == NULL) {
+            snprintf(err, errlen, "-groups: %s has no group 0x%04x%s", ossl_lib_name(), ids[i],
+                     ossl_group_missing_why(ids[i]));
+            return -1;
+        }
+        int w = snprintf(out + used, outlen - used, "%s%s", used ? ":" : "", name);
+        if (w < 0 || (size_t)w >= outlen - used) {
+            snprintf(err, errlen, "-groups: list too long");
+            return -1;
+        }
+        used += (size_t)w;
+    }
+    return 0;
 }
 
 typedef struct ossl_sigalg_entry {
@@ -57,8 +127,8 @@ typedef struct ossl_sigalg_entry {
     const char *name; /* accepted by SSL_CTX_set1_sigalgs_list */
 } ossl_sigalg_entry;
 
-/* OpenSSL 3.0 knows the TLS 1.3 scheme names; the legacy SHA-1/SHA-224 and
- * DSA schemes have no such name there, only the "ALG+HASH" form. */
+/* OpenSSL knows the TLS 1.3 scheme names; the legacy SHA-1/SHA-224 and DSA
+ * schemes have no such name there, only the "ALG+HASH" form. */
 static const ossl_sigalg_entry ossl_sigalgs[] = {
     {0x0201, "RSA+SHA1"},
     {0x0202, "DSA+SHA1"},
@@ -83,12 +153,22 @@ static const ossl_sigalg_entry ossl_sigalgs[] = {
     {0x0809, "rsa_pss_pss_sha256"},
     {0x080a, "rsa_pss_pss_sha384"},
     {0x080b, "rsa_pss_pss_sha512"},
+    /* ML-DSA (FIPS 204), draft-ietf-tls-mldsa. */
+    {0x0904, "mldsa44"},
+    {0x0905, "mldsa65"},
+    {0x0906, "mldsa87"},
 };
+
+#define OSSL_N_SIGALGS (sizeof(ossl_sigalgs) / sizeof(ossl_sigalgs[0]))
 
 const char *ossl_sigalg_name(uint16_t id)
 {
-    for (size_t i = 0; i < sizeof(ossl_sigalgs) / sizeof(ossl_sigalgs[0]); i++)
-        if (ossl_sigalgs[i].id == id) return ossl_sigalgs[i].name;
+    static signed char known[OSSL_N_SIGALGS]; /* 0 not asked yet, 1 yes, -1 no */
+    for (size_t i = 0; i < OSSL_N_SIGALGS; i++) {
+        if (ossl_sigalgs[i].id != id) continue;
+        if (known[i] == 0) known[i] = ossl_library_takes(ossl_sigalgs[i].name, 0) ? 1 : -1;
+        return known[i] > 0 ? ossl_sigalgs[i].name : NULL;
+    }
     return NULL;
 }
 
@@ -101,7 +181,7 @@ int ossl_sigalg_list(const uint16_t *ids, int n, char *out, size_t outlen, char 
     for (int i = 0; i < n; i++) {
         const char *name = ossl_sigalg_name(ids[i]);
         if (name == NULL) {
-            snprintf(err, errlen, "signature scheme 0x%04x is not supported by OpenSSL 3.0", ids[i]);
+            snprintf(err, errlen, "signature scheme 0x%04x is not supported by %s", ids[i], ossl_lib_name());
             return -1;
         }
         int w = snprintf(out + used, outlen - used, "%s%s", used ? ":" : "", name);
@@ -145,7 +225,8 @@ int ossl_cipher_list_from_ids(const uint16_t *ids, int n, char *out, size_t outl
         if ((ids[i] >> 8) == 0x13) continue;
         const char *name = ossl_cipher_name(all, ids[i]);
         if (name == NULL) {
-            snprintf(err, errlen, "-cipher: cipher suite 0x%04x is not implemented by OpenSSL 3.0", ids[i]);
+            snprintf(err, errlen, "-cipher: cipher suite 0x%04x is not implemented by %s", ids[i],
+                     ossl_lib_name());
             rc = -1;
             break;
         }

@@ -1,7 +1,9 @@
 /*
- * OpenSSL 3.0 backend: private declarations shared by the ossl_*.c files.
+ * OpenSSL backend: private declarations shared by the ossl_*.c files.
  *
  * Layout:
+ *   ossl_compat.h     what differs between the OpenSSL versions (3.0, 3.5,
+ *                     4.0) the backend builds against
  *   ossl_backend.c    ops table, capability table, global init, check_config
  *   ossl_context.c    server_new/server_free: one SSL_CTX (two with -cert2)
  *   ossl_certs.c      loading keypairs, CA/CRL stores, DH parameters, files
@@ -25,6 +27,7 @@
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
+#include "ossl_compat.h"
 #include "polytls/backend.h"
 
 /* The host the core gave global_init; NULL before it. */
@@ -95,8 +98,18 @@ int ossl_read_file(const char *path, unsigned char **data, size_t *len);
 void ossl_install_callbacks(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg);
 
 /* ossl_names.c */
-int ossl_group_nid(uint16_t id);
-const char *ossl_group_name_by_nid(int nid);
+/* OpenSSL's name of group id, NULL if the table or the linked library
+ * lacks it. */
+const char *ossl_group_ossl_name(uint16_t id);
+/* Why the library lacks group id, when its build says ("" otherwise). */
+const char *ossl_group_missing_why(uint16_t id);
+/* OpenSSL's TLS group name (SSL_group_to_name) -> the core's spelling. */
+const char *ossl_group_name_by_ossl_name(const char *ossl);
+/* "name:name:..." for set1_groups_list; fails naming the first id the
+ * library lacks. */
+int ossl_group_list(const uint16_t *ids, int n, char *out, size_t outlen, char *err, size_t errlen);
+/* OpenSSL's spelling of a signature scheme, NULL if the table or the linked
+ * library lacks it. */
 const char *ossl_sigalg_name(uint16_t id);
 int ossl_sigalg_list(const uint16_t *ids, int n, char *out, size_t outlen, char *err, size_t errlen);
 int ossl_cipher_list_from_ids(const uint16_t *ids, int n, char *out, size_t outlen, char *err, size_t errlen);

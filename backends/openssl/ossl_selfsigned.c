@@ -43,10 +43,14 @@ static X509 *ossl_build_cert(EVP_PKEY *pkey)
     /* Valid from an hour ago (clock skew) for 30 days. */
     ok = ok && X509_gmtime_adj(X509_getm_notBefore(cert), -3600) != NULL &&
          X509_gmtime_adj(X509_getm_notAfter(cert), 30L * 24 * 3600) != NULL;
-    X509_NAME *name = X509_get_subject_name(cert);
-    ok = ok &&
+    /* A name of our own, set as subject and issuer: OpenSSL 4.0's
+     * X509_get_subject_name returns a const name, not one to edit in place. */
+    X509_NAME *name = X509_NAME_new();
+    ok = ok && name != NULL &&
          X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1, -1, 0);
-    ok = ok && X509_set_issuer_name(cert, name) && X509_set_pubkey(cert, pkey);
+    ok = ok && X509_set_subject_name(cert, name) && X509_set_issuer_name(cert, name) &&
+         X509_set_pubkey(cert, pkey);
+    X509_NAME_free(name);
     ok = ok && ossl_add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") &&
          ossl_add_ext(cert, NID_subject_key_identifier, "hash") &&
          ossl_add_ext(cert, NID_ext_key_usage, "serverAuth") &&

@@ -1,9 +1,10 @@
 /*
- * The wolfSSL 5.5.4 backend: ops table, capabilities, process setup and the
+ * The wolfSSL backend: ops table, capabilities, process setup and the
  * configuration checks that depend on option values.
  *
- * Capabilities describe the Debian bookworm build (libwolfssl35, configured
- * --enable-distro): read /usr/include/wolfssl/options.h for what is in.
+ * Capabilities come from the build the module is compiled against (the
+ * system library or a pinned flavour): wssl_features.h reads its feature
+ * macros and version; every reason names that version.
  */
 #include "wssl_internal.h"
 
@@ -13,14 +14,19 @@
 const ptls_host *wssl_host;
 int wssl_conn_index;
 
-#define WSSL_LIB "wolfSSL 5.5.4 (Debian)"
+/* cond ? supported : reason, for capabilities whose reason is one string */
+#define WSSL_CAP(cond, reason) ((cond) ? PTLS_SUPPORTED : (reason))
 
 static const char *const wssl_caps[PTLS_CAP__COUNT] = {
-    [PTLS_CAP_TLS1_0] = WSSL_LIB " is built without TLS 1.0 (setting it succeeds but handshakes fail)",
-    [PTLS_CAP_TLS1_1] = PTLS_SUPPORTED,
+#if WSSL_HAS_TLS10
+    [PTLS_CAP_TLS1_0] = PTLS_SUPPORTED,
+#else
+    [PTLS_CAP_TLS1_0] = WSSL_NO_TLS10_REASON,
+#endif
+    [PTLS_CAP_TLS1_1] = WSSL_CAP(WSSL_HAS_TLS11, WSSL_LIB " is built with NO_OLD_TLS: no TLS 1.1"),
     [PTLS_CAP_TLS1_2] = PTLS_SUPPORTED,
-    [PTLS_CAP_TLS1_3] = PTLS_SUPPORTED,
-    [PTLS_CAP_DTLS] = PTLS_SUPPORTED,
+    [PTLS_CAP_TLS1_3] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
+    [PTLS_CAP_DTLS] = WSSL_CAP(WSSL_HAS_DTLS, WSSL_WITHOUT("WOLFSSL_DTLS")),
     [PTLS_CAP_CERT_DER] = PTLS_SUPPORTED,
     [PTLS_CAP_KEY_PASSWORD] = PTLS_SUPPORTED,
     [PTLS_CAP_CERT_CHAIN] = PTLS_SUPPORTED,
@@ -33,10 +39,11 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_CIPHER_LIST] = PTLS_SUPPORTED,
     [PTLS_CAP_CIPHER_STRING] = WSSL_LIB " parses only some OpenSSL cipher-string keywords, differently; "
                                         "refused for determinism: list suite names",
-    [PTLS_CAP_TLS13_CIPHERSUITES] = PTLS_SUPPORTED,
+    [PTLS_CAP_TLS13_CIPHERSUITES] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
     [PTLS_CAP_GROUPS] = PTLS_SUPPORTED,
-    [PTLS_CAP_SIGALGS] = WSSL_LIB " cannot restrict the server's own signature algorithm: its sigalgs list "
-                                  "only governs client certificates (see client-sigalgs)",
+    [PTLS_CAP_SIGALGS] = WSSL_CAP(!WSSL_BUG_SIGALGS_NOT_OWN, WSSL_LIB
+                                  " cannot restrict the server's own signature algorithm: its sigalgs list "
+                                  "only governs client certificates (see client-sigalgs)"),
     [PTLS_CAP_SERVER_PREF] = PTLS_SUPPORTED,
     [PTLS_CAP_SESSION_CACHE] = PTLS_SUPPORTED,
     [PTLS_CAP_TICKETS] = PTLS_SUPPORTED,
@@ -44,25 +51,35 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_SESSION_CONTEXT] = PTLS_SUPPORTED,
     [PTLS_CAP_ALPN] = PTLS_SUPPORTED,
     [PTLS_CAP_NPN] = WSSL_LIB " has only a stub for NPN",
-    /* TLS 1.2 only: see PTLS_CAP_OCSP_STAPLE_TLS13, and wssl_dtls_check_config
-     * for DTLS. The library re-checks the response at every handshake and
-     * sends nothing when the check fails, so wssl_ocsp.c runs the same check
-     * at startup. */
-    [PTLS_CAP_OCSP_STAPLE] = PTLS_SUPPORTED,
+    /* The library re-checks the response at every handshake and sends
+     * nothing when the check fails, so wssl_ocsp.c runs the same check at
+     * startup. TLS 1.3 and DTLS: PTLS_CAP_OCSP_STAPLE_TLS13 and
+     * wssl_dtls_check_config. */
+    [PTLS_CAP_OCSP_STAPLE] =
+        WSSL_CAP(WSSL_HAS_OCSP_STAPLE, WSSL_WITHOUT("HAVE_CERTIFICATE_STATUS_REQUEST") ": no OCSP stapling"),
     [PTLS_CAP_SERVERINFO] = WSSL_LIB " has no serverinfo / custom extension API",
     [PTLS_CAP_PSK] = PTLS_SUPPORTED,
-    [PTLS_CAP_PSK_TLS13] = PTLS_SUPPORTED,
+    [PTLS_CAP_PSK_TLS13] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
     [PTLS_CAP_PSK_HINT] = PTLS_SUPPORTED,
     [PTLS_CAP_SRP] = WSSL_LIB " has no SRP in TLS (wolfCrypt SRP only)",
-    [PTLS_CAP_EARLY_DATA] = WSSL_LIB " is built without WOLFSSL_EARLY_DATA",
-    [PTLS_CAP_KEY_UPDATE] = PTLS_SUPPORTED,
-    [PTLS_CAP_POST_HANDSHAKE_AUTH] = PTLS_SUPPORTED,
-    [PTLS_CAP_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
-    [PTLS_CAP_CLIENT_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
-    [PTLS_CAP_LEGACY_RENEGOTIATION] = WSSL_LIB " lacks HAVE_SECURE_RENEGOTIATION: it cannot renegotiate",
+    [PTLS_CAP_EARLY_DATA] = WSSL_CAP(WSSL_HAS_EARLY_DATA, WSSL_WITHOUT("WOLFSSL_EARLY_DATA")),
+    [PTLS_CAP_KEY_UPDATE] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
+    [PTLS_CAP_POST_HANDSHAKE_AUTH] = WSSL_CAP(WSSL_HAS_PHA, WSSL_WITHOUT("WOLFSSL_POST_HANDSHAKE_AUTH")),
+#if WSSL_HAS_RENEGOTIATION
+    [PTLS_CAP_RENEGOTIATION] = PTLS_SUPPORTED,
+    [PTLS_CAP_CLIENT_RENEGOTIATION] = PTLS_SUPPORTED,
+    /* A client without renegotiation_info gets secure_renegotiation NULL
+     * and wolfSSL refuses any new handshake with it. */
+    [PTLS_CAP_LEGACY_RENEGOTIATION] = WSSL_LIB " renegotiates only with clients that support RFC 5746 "
+                                               "secure renegotiation",
+#else
+    [PTLS_CAP_RENEGOTIATION] = WSSL_NO_RENEG_REASON,
+    [PTLS_CAP_CLIENT_RENEGOTIATION] = WSSL_NO_RENEG_REASON,
+    [PTLS_CAP_LEGACY_RENEGOTIATION] = WSSL_NO_RENEG_REASON,
+#endif
     [PTLS_CAP_KEYLOG] = PTLS_SUPPORTED,
-    [PTLS_CAP_KEYLOG_TLS13] = WSSL_LIB " is built without HAVE_SECRET_CALLBACK: TLS 1.3 secrets cannot be "
-                                       "read",
+    [PTLS_CAP_KEYLOG_TLS13] =
+        WSSL_CAP(WSSL_HAS_SECRET_CB, WSSL_WITHOUT("HAVE_SECRET_CALLBACK") ": TLS 1.3 secrets cannot be read"),
     [PTLS_CAP_EXPORT_KEYING] = PTLS_SUPPORTED,
     [PTLS_CAP_MAX_SEND_FRAG] = WSSL_LIB " has no API to cap the send fragment (only the client-side max "
                                         "fragment extension)",
@@ -70,9 +87,18 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
     [PTLS_CAP_ANON_DH] = PTLS_SUPPORTED,
     [PTLS_CAP_DHPARAM] = PTLS_SUPPORTED,
     [PTLS_CAP_NO_DHE] = PTLS_SUPPORTED,
-    [PTLS_CAP_SRTP] = WSSL_LIB " is built without SRTP",
-    [PTLS_CAP_TRACE] = WSSL_LIB " is built without debug logging and its message callback misses "
-                                "messages (no ClientHello, little for TLS 1.3)",
+#if defined(WOLFSSL_SRTP)
+    [PTLS_CAP_SRTP] = "polytls has no -use_srtp profile list in its configuration (config.h) yet; " WSSL_LIB
+                      " itself could (WOLFSSL_SRTP)",
+#else
+    [PTLS_CAP_SRTP] = WSSL_WITHOUT("WOLFSSL_SRTP"),
+#endif
+#if defined(DEBUG_WOLFSSL)
+    [PTLS_CAP_TRACE] = WSSL_LIB "'s message callback misses messages (no ClientHello, little for TLS 1.3)",
+#else
+    [PTLS_CAP_TRACE] = WSSL_WITHOUT("DEBUG_WOLFSSL") " and its message callback misses messages (no "
+                                                     "ClientHello, little for TLS 1.3)",
+#endif
     [PTLS_CAP_STATE] = WSSL_LIB "'s info callback reports only part of the handshake states",
     [PTLS_CAP_PRIORITIZE_CHACHA] = WSSL_LIB " has no ChaCha20 prioritisation option",
     [PTLS_CAP_NO_ETM] = WSSL_LIB ": disabling encrypt-then-MAC could not be verified to take effect",
@@ -82,17 +108,36 @@ static const char *const wssl_caps[PTLS_CAP__COUNT] = {
                                       "the default cannot match s_server",
     [PTLS_CAP_ID_PREFIX] = WSSL_LIB " has no session ID generation callback",
     [PTLS_CAP_SELF_SIGNED] = PTLS_SUPPORTED,
+#if WSSL_BUG_SIGALGS_NOT_OWN
     [PTLS_CAP_CLIENT_SIGALGS] = WSSL_LIB " applies its sigalgs list to the TLS 1.2 CertificateRequest only, "
                                          "not to TLS 1.3",
-    [PTLS_CAP_DTLS1_0] = PTLS_SUPPORTED,
-    [PTLS_CAP_DTLS1_2] = PTLS_SUPPORTED,
-    /* TLSX_CSR_Parse (src/tls.c) parses the server certificate for a TLS
-     * 1.3 status_request and frees the DecodedCert without
-     * FreeDecodedCert: LeakSanitizer and valgrind see ~6 KB lost per
-     * stapled TLS 1.3 handshake. The TLS 1.2 path (CreateOcspRequest) is
-     * clean, so stapling is offered for TLS 1.2 only. */
+#else
+    [PTLS_CAP_CLIENT_SIGALGS] =
+        WSSL_LIB " has one signature algorithm list for CertificateRequest and its own "
+                 "signature: a client list would restrict the server's signature too "
+                 "(-sigalgs sets both, as s_server does without -client_sigalgs)",
+#endif
+    [PTLS_CAP_DTLS1_0] = WSSL_CAP(WSSL_HAS_DTLS && WSSL_HAS_TLS11,
+                                  WSSL_LIB " is built with NO_OLD_TLS or without WOLFSSL_DTLS"),
+    [PTLS_CAP_DTLS1_2] = WSSL_CAP(WSSL_HAS_DTLS, WSSL_WITHOUT("WOLFSSL_DTLS")),
+#if !WSSL_HAS_OCSP_STAPLE
+    [PTLS_CAP_OCSP_STAPLE_TLS13] = WSSL_WITHOUT("HAVE_CERTIFICATE_STATUS_REQUEST") ": no OCSP stapling",
+#elif WSSL_BUG_OCSP_TLS13_LEAK
+    /* See WSSL_BUG_OCSP_TLS13_LEAK: TLS 1.2 stapling is clean. */
     [PTLS_CAP_OCSP_STAPLE_TLS13] = WSSL_LIB " leaks about 6 KB per TLS 1.3 stapled handshake (TLSX_CSR_Parse "
                                             "frees the parsed server certificate without FreeDecodedCert)",
+#else
+    [PTLS_CAP_OCSP_STAPLE_TLS13] = WSSL_CAP(WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_TLS13")),
+#endif
+#if WSSL_HAS_DTLS13
+    [PTLS_CAP_DTLS1_3] = PTLS_SUPPORTED,
+#else
+    [PTLS_CAP_DTLS1_3] = WSSL_NO_DTLS13_REASON,
+#endif
+    [PTLS_CAP_MLKEM] = WSSL_CAP(WSSL_HAS_MLKEM && WSSL_HAS_TLS13, WSSL_WITHOUT("WOLFSSL_HAVE_MLKEM")),
+    /* ML-DSA (Dilithium) server certificates: not in this build's
+     * --enable-all set; they need --enable-mldsa and its TLS hooks. */
+    [PTLS_CAP_MLDSA] = WSSL_LIB " is built without ML-DSA (HAVE_DILITHIUM)",
 };
 
 static const char *wssl_library_version(void)
@@ -128,15 +173,17 @@ static void wssl_global_cleanup(void)
 static int wssl_check_config(const ptls_config *cfg,
                              void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
 {
-    char why[160];
+    char why[320];
     int n = 0, i;
 
     /* -keylogfile, -psk and -status_file with TLS 1.3 are refused by the
      * core from the *_TLS13 capabilities before this runs. */
+#if !WSSL_HAS_TLS10
     if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1) {
-        refuse(arg, "-min_protocol", WSSL_LIB " is built without TLS 1.0");
+        refuse(arg, "-min_protocol", WSSL_NO_TLS10_REASON);
         n++;
     }
+#endif
     for (i = 0; wssl_host != NULL && i < cfg->n_cipher_ids; i++) {
         const char *name = wssl_host->cipher_iana_name(cfg->cipher_ids[i]);
         if (name == NULL || !wssl_cipher_known(name)) {
@@ -157,10 +204,10 @@ static int wssl_check_config(const ptls_config *cfg,
     }
     for (i = 0; i < cfg->n_group_ids; i++) {
         if (!wssl_group_supported(cfg->group_ids[i])) {
-            snprintf(why, sizeof(why),
-                     "group 0x%04x is not available in " WSSL_LIB
-                     " (X25519, X448, P-256, P-384, P-521, ffdhe2048, ffdhe3072)",
-                     cfg->group_ids[i]);
+            char have[200];
+            wssl_groups_available(have, sizeof have);
+            snprintf(why, sizeof(why), "group 0x%04x is not available in " WSSL_LIB " (%s)",
+                     cfg->group_ids[i], have);
             refuse(arg, "-groups", why);
             n++;
         }
@@ -180,9 +227,19 @@ static int wssl_check_config(const ptls_config *cfg,
         refuse(arg, "-groups", WSSL_LIB " takes at most 10 groups");
         n++;
     }
-    if (cfg->n_sigalg_ids > 0) {
+    if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN) {
         refuse(arg, "-sigalgs", WSSL_LIB " cannot restrict the server's own signature algorithm");
         n++;
+    }
+    for (i = 0; !WSSL_BUG_SIGALGS_NOT_OWN && i < cfg->n_sigalg_ids; i++) {
+        if (wssl_sigalg_name(cfg->sigalg_ids[i]) == NULL) {
+            snprintf(why, sizeof(why),
+                     "signature scheme 0x%04x cannot be set in " WSSL_LIB
+                     " (rsa_pss_pss_* and legacy schemes are not addressable)",
+                     cfg->sigalg_ids[i]);
+            refuse(arg, "-sigalgs", why);
+            n++;
+        }
     }
     for (i = 0; i < cfg->n_client_sigalg_ids; i++) {
         if (wssl_sigalg_name(cfg->client_sigalg_ids[i]) == NULL) {
@@ -206,9 +263,11 @@ static int wssl_check_config(const ptls_config *cfg,
         refuse(arg, "-context", "a session ID context is at most 32 bytes");
         n++;
     }
-    /* The library checks the staple against the certificate it goes
-     * with (wssl_ocsp.c), and one response is about one certificate. */
-    if (cfg->status_file != NULL && cfg->cert2.cert != NULL) {
+    /* WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE: the library checks the staple
+     * against the certificate it goes with (wssl_ocsp.c), and one response
+     * is about one certificate. Otherwise both certificates get the file,
+     * as s_server does. */
+    if (WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE && cfg->status_file != NULL && cfg->cert2.cert != NULL) {
         refuse(arg, "-status_file",
                "-status_file with -cert2: " WSSL_LIB " staples a response only with the certificate it is "
                "about, and one -status_file names one certificate");
@@ -239,7 +298,12 @@ static const ptls_backend wssl_backend = {
     .get_info = wssl_get_info,
     .last_error = wssl_last_error,
     .conn_free = wssl_conn_free,
-    .renegotiate = NULL, /* no HAVE_SECURE_RENEGOTIATION in this build */
+#if WSSL_HAS_RENEGOTIATION
+    .renegotiate = wssl_renegotiate,
+    .renegotiation_pending = wssl_renegotiation_pending,
+#else
+    .renegotiate = NULL, /* WSSL_NO_RENEG_REASON */
+#endif
     .key_update = wssl_key_update,
     .request_client_cert = wssl_request_client_cert,
     .export_keying_material = wssl_export_keying_material,

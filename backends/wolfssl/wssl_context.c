@@ -3,7 +3,8 @@
  *
  * Every field of ptls_config is either applied here or makes server_new()
  * fail with a message naming the option: wolfSSL accepts several settings
- * it then silently ignores (TLS 1.0 on this build, unknown cipher names), so
+ * it then silently ignores (TLS 1.0 without WOLFSSL_ALLOW_TLSV10, unknown
+ * cipher names), so
  * values are checked before they are handed over.
  */
 #include "wssl_internal.h"
@@ -239,9 +240,9 @@ static int wssl_setup_sessions(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_co
         }
     }
     if (!cfg->tickets) {
-        /* no_ticket_TLSv13 fails on a DTLS context (no DTLS 1.3 here) */
+        /* no_ticket_TLSv13 fails on a context that cannot do (D)TLS 1.3 */
         if (wolfSSL_CTX_NoTicketTLSv12(ctx) != WOLFSSL_SUCCESS ||
-            (!cfg->dtls && wolfSSL_CTX_no_ticket_TLSv13(ctx) != 0 /* 0 on success */)) {
+            (srv->tls13 && wolfSSL_CTX_no_ticket_TLSv13(ctx) != 0 /* 0 on success */)) {
             wssl_set_err(err, errlen, "-no_ticket: disabling session tickets failed");
             return -1;
         }
@@ -258,6 +259,7 @@ static int wssl_setup_sessions(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_co
  * through anyway, fail rather than ignore it. */
 static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errlen)
 {
+    int dtls13 = cfg->dtls && cfg->max_version == PTLS_DTLS1_3;
     const char *opt = NULL;
 
     if (cfg->dcert.cert != NULL)
@@ -268,9 +270,9 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-max_send_frag";
     else if (cfg->record_padding > 0)
         opt = "-record_padding";
-    else if (cfg->early_data)
-        opt = "-early_data";
-    else if (cfg->client_renegotiation)
+    else if (cfg->early_data && !WSSL_HAS_EARLY_DATA)
+        opt = "-early_data (" WSSL_WITHOUT("WOLFSSL_EARLY_DATA") ")";
+    else if (cfg->client_renegotiation && !WSSL_HAS_RENEGOTIATION)
         opt = "-client_renegotiation";
     else if (cfg->legacy_renegotiation)
         opt = "-legacy_renegotiation";
@@ -290,17 +292,59 @@ static int wssl_refused_settings(const ptls_config *cfg, char *err, size_t errle
         opt = "-no_ca_names";
     else if (cfg->n_client_sigalg_ids > 0)
         opt = "-client_sigalgs";
-    else if (cfg->n_sigalg_ids > 0)
-        opt = "-sigalgs (wolfSSL cannot restrict its own signature algorithm)";
-    else if (cfg->dtls && (cfg->n_group_ids > 0 || cfg->ciphersuites != NULL))
-        opt = "-groups or -ciphersuites with DTLS";
-    else if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1)
+    else if (cfg->n_sigalg_ids > 0 && WSSL_BUG_SIGALGS_NOT_OWN)
+        opt = "-sigalgs (" WSSL_LIB " cannot restrict its own signature algorithm)";
+    else if (cfg->dtls && !dtls13 && (cfg->n_group_ids > 0 || cfg->ciphersuites != NULL))
+        opt = "-groups or -ciphersuites with DTLS 1.0/1.2";
+    else if (cfg->dtls && cfg->max_version == PTLS_DTLS1_3 && !WSSL_HAS_DTLS13)
+        opt = "-dtls1_3 (" WSSL_WITHOUT("WOLFSSL_DTLS13") ")";
+    else if (!cfg->dtls && cfg->min_version < PTLS_TLS1_1 && !WSSL_HAS_TLS10)
         opt = "TLS 1.0 (this wolfSSL build has none)";
-    else if (!cfg->dtls && cfg->keylog && cfg->max_version >= PTLS_TLS1_3)
-        opt = "-keylogfile with TLS 1.3 (no secret callback in this wolfSSL build)";
+    else if (cfg->keylog && !WSSL_HAS_SECRET_CB &&
+             (dtls13 || (!cfg->dtls && cfg->max_version >= PTLS_TLS1_3)))
+        opt = "-keylogfile with TLS 1.3 (" WSSL_WITHOUT("HAVE_SECRET_CALLBACK") ")";
+    else if (cfg->status_file != NULL && WSSL_BUG_OCSP_TLS13_LEAK &&
+             (dtls13 || (!cfg->dtls && cfg->max_version >= PTLS_TLS1_3)))
+        opt = "-status_file with TLS 1.3 (it leaks in " WSSL_LIB ")";
     if (opt == NULL) return 0;
     wssl_set_err(err, errlen, "%s is not supported by the wolfSSL backend", opt);
     return -1;
+}
+
+/* Early data and renegotiation policy, on the context. */
+static int wssl_setup_tls13_and_reneg(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)
+{
+#if WSSL_HAS_EARLY_DATA
+    /* s_server accepts no early data unless -early_data (wolfSSL's default
+     * is none too); then up to -max_early_data (one full record by
+     * default, as s_server). The size also goes into the tickets the
+     * server issues. */
+    if (cfg->early_data && !cfg->dtls && cfg->max_version >= PTLS_TLS1_3) {
+        unsigned int max = cfg->max_early_data ? cfg->max_early_data : 16384;
+        /* 0 on success, or WOLFSSL_SUCCESS in OPENSSL_EXTRA builds */
+        if (wolfSSL_CTX_set_max_early_data(ctx, max) < 0) {
+            wssl_set_err(err, errlen, "-max_early_data %u: wolfSSL_CTX_set_max_early_data failed", max);
+            return -1;
+        }
+    }
+#endif
+#if WSSL_HAS_RENEGOTIATION
+    /* RFC 5746 renegotiation on every TLS <= 1.2 connection; the client's
+     * own new handshakes are refused (a no_renegotiation warning alert,
+     * the connection goes on) unless -client_renegotiation. */
+    if (wolfSSL_CTX_UseSecureRenegotiation(ctx) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "wolfSSL_CTX_UseSecureRenegotiation failed");
+        return -1;
+    }
+    if (cfg->no_renegotiation || !cfg->client_renegotiation)
+        wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_NO_RENEGOTIATION);
+#else
+    (void)ctx;
+    (void)cfg;
+    (void)err;
+    (void)errlen;
+#endif
+    return 0;
 }
 
 static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, const ptls_keypair *kp,
@@ -346,7 +390,7 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
         goto fail;
     /* Last: the defaults read back for the half of the list the user did
      * not give depend on the keypair, DH, PSK and anon settings above. */
-    if (wssl_apply_ciphers(ctx, cfg, kp == &cfg->cert2 ? srv->list2 : NULL, sizeof(srv->list2), err,
+    if (wssl_apply_ciphers(ctx, srv, cfg, kp == &cfg->cert2 ? srv->list2 : NULL, sizeof(srv->list2), err,
                            errlen) != 0)
         goto fail;
     /* wolfSSL defaults to the server's order; client order must be asked
@@ -355,9 +399,9 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
      * 1.3: MatchSuite takes the client's first shared suite even when it is
      * a TLS 1.2 one, and the handshake fails (Go lists its TLS 1.2 suites
      * first). For TLS the library keeps server order and each connection
-     * gets its list in the client's order (wssl_client_order); DTLS has no
-     * TLS 1.3 here and uses the library's mode. */
-    if (cfg->server_pref || !cfg->dtls) {
+     * gets its list in the client's order (wssl_client_order); so does
+     * DTLS 1.3. DTLS 1.0/1.2 use the library's mode. */
+    if (cfg->server_pref || srv->client_order) {
         wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE);
     } else if (wolfSSL_CTX_UseClientSuites(ctx) != 0) { /* returns 0 on success */
         wssl_set_err(err, errlen, "client cipher order: wolfSSL_CTX_UseClientSuites failed");
@@ -375,6 +419,7 @@ static WOLFSSL_CTX *wssl_ctx_build(wssl_server *srv, const ptls_config *cfg, con
     if (cfg->status_file != NULL) {
         if (wssl_ocsp_setup(ctx, srv, kp, cfg->status_file, err, errlen) != 0) goto fail;
     }
+    if (wssl_setup_tls13_and_reneg(ctx, cfg, err, errlen) != 0) goto fail;
     return ctx;
 fail:
     wolfSSL_CTX_free(ctx);
@@ -395,8 +440,13 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     }
     srv->verify_mode = cfg->verify_mode;
     srv->keylog = cfg->keylog;
-    srv->tls13 = !cfg->dtls && cfg->max_version >= PTLS_TLS1_3; /* no DTLS 1.3 in this build */
     srv->dtls = cfg->dtls;
+    srv->dtls13 = cfg->dtls && cfg->max_version == PTLS_DTLS1_3;
+    srv->dtls_mtu = cfg->dtls_mtu;
+    srv->tls13 = srv->dtls13 || (!cfg->dtls && cfg->max_version >= PTLS_TLS1_3);
+    srv->early_data = cfg->early_data && WSSL_HAS_EARLY_DATA;
+    srv->no_renegotiation = cfg->no_renegotiation;
+    srv->no_client_reneg = cfg->no_renegotiation || !cfg->client_renegotiation;
     if (cfg->dtls && wolfSSL_RAND_bytes(srv->cookie_secret, sizeof srv->cookie_secret) != WOLFSSL_SUCCESS) {
         wssl_set_err(err, errlen, "DTLS: generating the cookie secret failed");
         goto fail;
@@ -405,7 +455,7 @@ void *wssl_server_new(const ptls_config *cfg, char *err, size_t errlen)
     srv->no_ems = cfg->no_ems;
     srv->alpn = cfg->alpn_wire != NULL;
     srv->sni = cfg->cert2.cert != NULL;
-    srv->client_order = !cfg->server_pref && !cfg->dtls;
+    srv->client_order = !cfg->server_pref && (!cfg->dtls || srv->dtls13);
     srv->status_file_set = cfg->status_file != NULL;
     if (cfg->psk != NULL) {
         srv->psk = malloc(cfg->psk_len ? cfg->psk_len : 1);

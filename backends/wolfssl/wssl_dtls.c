@@ -1,16 +1,19 @@
 /*
- * DTLS (issue #9): wolfSSL 5.5.4 as Debian builds it has DTLS 1.0 and 1.2
- * (WOLFSSL_DTLS), no DTLS 1.3, no WOLFSSL_DTLS_MTU, no SRTP.
+ * DTLS (issue #9). What the build has comes from wssl_features.h: DTLS 1.0
+ * and 1.2 with WOLFSSL_DTLS, DTLS 1.3 (-dtls1_3) with WOLFSSL_DTLS13,
+ * -mtu with WOLFSSL_DTLS_MTU. Debian's wolfSSL 5.5.4 has only the first.
  *
  * Cookies. wolfSSL's server answers a ClientHello without a valid cookie
- * statelessly with a HelloVerifyRequest whose cookie is
+ * statelessly: DTLS 1.0/1.2 with a HelloVerifyRequest whose cookie is
  * HMAC-SHA256(cookie secret, peer address set by wolfSSL_dtls_set_peer,
- * version, random, session id, suites, compression). The secret is per
- * WOLFSSL object (random by default), so the backend sets one server-wide
- * secret, made in server_new, on every object: a fresh object then verifies
- * a cookie that an earlier, freed one issued. dtls_accept() builds one
- * object per datagram, lets wolfSSL_accept() look at it and keeps the object
- * only when wolfSSL went on with a ServerHello.
+ * version, random, session id, suites, compression), DTLS 1.3 with a
+ * HelloRetryRequest carrying a cookie made with the HRR cookie secret
+ * (wolfSSL_send_hrr_cookie). Both secrets are per WOLFSSL object (random by
+ * default), so the backend sets one server-wide secret, made in server_new,
+ * on every object: a fresh object then verifies a cookie that an earlier,
+ * freed one issued. dtls_accept() builds one object per datagram, lets
+ * wolfSSL_accept() look at it and keeps the object only when wolfSSL went on
+ * with a verified ClientHello.
  *
  * Timers. With non-blocking IO wolfSSL does not measure time: it keeps the
  * current retransmission timeout in seconds (wolfSSL_dtls_get_current_timeout,
@@ -24,15 +27,18 @@
  * MTU. Without WOLFSSL_DTLS_MTU (wolfSSL_dtls_set_mtu is not even exported)
  * wolfSSL fragments handshake messages and sizes records for a fixed MTU
  * built into the library (datagrams of at most 1400 bytes); -mtu is refused
- * below the link MTU that needs (wssl_dtls_check_config). It also reads at
- * most 1400 bytes per call, so bigger datagrams from the peer are served to
- * it in pieces (wssl_dtls_recv).
+ * below the link MTU that needs (wssl_dtls_check_config). With it, -mtu
+ * minus the IP and UDP headers is the datagram size given to the library.
+ * Either way it reads about one MTU per call, so bigger datagrams from the
+ * peer are served to it in pieces (wssl_dtls_recv).
  */
 #include "wssl_internal.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 /* The largest datagram this wolfSSL build sends (measured with a 4096-bit
@@ -43,6 +49,12 @@
 #define WSSL_DTLS_MAX_DGRAM 1400
 #define WSSL_DTLS_MIN_LINK_MTU (WSSL_DTLS_MAX_DGRAM + 48)
 
+#if WSSL_HAS_DTLS13
+#define WSSL_DTLS13_HINT " (use -dtls1_3)"
+#else
+#define WSSL_DTLS13_HINT " (" WSSL_LIB " has no DTLS 1.3)"
+#endif
+
 static long long wssl_now_ms(void)
 {
     struct timespec ts;
@@ -51,13 +63,20 @@ static long long wssl_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#define WSSL_DTLS1_3_VERSION 0xfefc
+
 int wssl_pre_tls13(WOLFSSL *ssl)
 {
-    return wolfSSL_dtls(ssl) || wolfSSL_version(ssl) <= TLS1_2_VERSION;
+    if (wolfSSL_dtls(ssl)) return wolfSSL_version(ssl) != WSSL_DTLS1_3_VERSION;
+    return wolfSSL_version(ssl) <= TLS1_2_VERSION;
 }
 
 WOLFSSL_METHOD *wssl_dtls_method(const ptls_config *cfg)
 {
+#if WSSL_HAS_DTLS13
+    if (cfg->min_version == PTLS_DTLS1_3 && cfg->max_version == PTLS_DTLS1_3)
+        return wolfDTLSv1_3_server_method();
+#endif
     if (cfg->min_version == PTLS_DTLS1_2 && cfg->max_version == PTLS_DTLS1_2)
         return wolfDTLSv1_2_server_method();
     if (cfg->min_version == PTLS_DTLS1_0 && cfg->max_version == PTLS_DTLS1_0)
@@ -67,6 +86,9 @@ WOLFSSL_METHOD *wssl_dtls_method(const ptls_config *cfg)
 
 int wssl_dtls_versions(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size_t errlen)
 {
+#if WSSL_HAS_DTLS13
+    if (cfg->min_version == PTLS_DTLS1_3 && cfg->max_version == PTLS_DTLS1_3) return 0; /* -dtls1_3 */
+#endif
     if ((cfg->min_version != PTLS_DTLS1_0 && cfg->min_version != PTLS_DTLS1_2) ||
         (cfg->max_version != PTLS_DTLS1_0 && cfg->max_version != PTLS_DTLS1_2) ||
         cfg->min_version < cfg->max_version) { /* DTLS numbers decrease as versions increase */
@@ -87,38 +109,50 @@ int wssl_dtls_versions(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *err, size
 int wssl_dtls_check_config(const ptls_config *cfg,
                            void (*refuse)(void *arg, const char *option, const char *reason), void *arg)
 {
-    char why[200];
+    int dtls13 = cfg->max_version == PTLS_DTLS1_3;
     int n = 0;
 
+#if !WSSL_HAS_DTLS_MTU
     /* -mtu at or above the link MTU the fixed datagram size needs is met
      * as it is; below it the library cannot shrink its datagrams. */
     if (cfg->dtls_mtu > 0 && cfg->dtls_mtu < WSSL_DTLS_MIN_LINK_MTU) {
-        snprintf(why, sizeof(why),
-                 "wolfSSL 5.5.4 (Debian) is built without WOLFSSL_DTLS_MTU: it always fills datagrams up to "
-                 "%d bytes, which need a link MTU of at least %d (IPv6); -mtu %d cannot be honoured",
-                 WSSL_DTLS_MAX_DGRAM, WSSL_DTLS_MIN_LINK_MTU, cfg->dtls_mtu);
+        char why[240];
+        snprintf(
+            why, sizeof(why),
+            WSSL_WITHOUT("WOLFSSL_DTLS_MTU") ": it always fills datagrams up to %d bytes, which need a "
+                                             "link MTU of at least %d (IPv6); -mtu %d cannot be honoured",
+            WSSL_DTLS_MAX_DGRAM, WSSL_DTLS_MIN_LINK_MTU, cfg->dtls_mtu);
         refuse(arg, "-mtu", why);
         n++;
     }
-    if (cfg->n_group_ids > 0) {
+#endif
+    if (cfg->n_group_ids > 0 && !dtls13) {
         /* DTLS 1.2 key exchange follows the TLS 1.2 code, whose ECDHE curve
-         * choice ignores the list (see wssl_check_config); TLS 1.3, where
-         * the list works, has no DTLS counterpart in this build. */
+         * choice ignores the list (see wssl_check_config). */
         refuse(arg, "-groups",
-               "wolfSSL 5.5.4 (Debian) does not restrict DTLS 1.2 ECDHE curves to the list (it has no DTLS "
-               "1.3)");
+               WSSL_LIB " does not restrict DTLS 1.2 ECDHE curves to the list" WSSL_DTLS13_HINT);
         n++;
     }
-    if (cfg->ciphersuites != NULL || cfg->n_tls13_ids > 0) {
-        refuse(arg, "-ciphersuites", "TLS 1.3 suites: wolfSSL 5.5.4 (Debian) is built without DTLS 1.3");
+    if ((cfg->ciphersuites != NULL || cfg->n_tls13_ids > 0) && !dtls13) {
+        refuse(arg, "-ciphersuites", "TLS 1.3 suites need DTLS 1.3" WSSL_DTLS13_HINT);
         n++;
     }
-    /* Seen with openssl s_client -dtls1_2 -status: "dtls_get_reassembled_message:
-     * bad length" on the CertificateStatus record, then an illegal_parameter alert. */
     if (cfg->status_file != NULL) {
-        refuse(arg, "-status_file",
-               "OCSP stapling over DTLS: wolfSSL 5.5.4 (Debian) sends a CertificateStatus message whose DTLS "
-               "length fields clients reject (OpenSSL: bad length, illegal_parameter)");
+        if (dtls13 && WSSL_BUG_OCSP_TLS13_LEAK) {
+            refuse(arg, "-status_file", WSSL_LIB " leaks memory at every TLS 1.3 stapled handshake");
+            n++;
+        } else if (!dtls13 && WSSL_BUG_DTLS_CERT_STATUS) {
+            /* Seen with openssl s_client -dtls1_2 -status: "dtls_get_reassembled_message:
+             * bad length" on the CertificateStatus record, then an illegal_parameter alert. */
+            refuse(arg, "-status_file",
+                   "OCSP stapling over DTLS: " WSSL_LIB
+                   " sends a CertificateStatus message whose DTLS length "
+                   "fields clients reject (OpenSSL: bad length, illegal_parameter)");
+            n++;
+        }
+    }
+    if (dtls13 && cfg->keylog && !WSSL_HAS_SECRET_CB) {
+        refuse(arg, "-keylogfile", WSSL_WITHOUT("HAVE_SECRET_CALLBACK") ": DTLS 1.3 secrets cannot be read");
         n++;
     }
     return n;
@@ -157,7 +191,9 @@ static void wssl_dtls_flight_add(wssl_conn *c, const unsigned char *buf, size_t 
 
 void wssl_dtls_handshake_begin(wssl_conn *c)
 {
-    if (c->handshake_done) return;
+    /* DTLS 1.3 acknowledges records (ACK) and the library retransmits by
+     * itself; there is no CCS to recognise a repeated client flight by. */
+    if (c->handshake_done || c->srv->dtls13) return;
     wssl_dtls_flight_free(c);
     c->capture = 1;
 }
@@ -221,13 +257,15 @@ void wssl_dtls_note_send(wssl_conn *c, const unsigned char *buf, size_t len)
 }
 
 /* Hands wolfSSL the next piece of the current datagram, at most len bytes.
- * wolfSSL 5.5.4 reads at most 1400 bytes per call (its fixed MTU) while
+ * wolfSSL reads about one MTU per call (5.5.4: 1400 bytes) while
  * peers send bigger datagrams (OpenSSL on loopback: whole certificate
  * chains of several KB in one record). A truncated datagram would make
  * wolfSSL complete the record with the next datagram's bytes, so the
  * datagram is read whole and served in pieces: as many whole records as
  * fit, and a record longer than len in consecutive reads, which wolfSSL
- * joins (it asks for the rest of a record it has the header of). */
+ * joins (it asks for the rest of a record it has the header of). DTLS 1.3
+ * encrypted records have a shorter header of variable size (unified
+ * header): those datagrams are handed over as they are, up to len. */
 long wssl_dtls_recv(wssl_conn *c, unsigned char *buf, size_t len)
 {
     static unsigned char dgram[65536]; /* the largest UDP payload; one process, one thread */
@@ -258,7 +296,7 @@ long wssl_dtls_recv(wssl_conn *c, unsigned char *buf, size_t len)
     } else {
         /* whole records (13-byte header + length) while they fit */
         n = 0;
-        while (left - n >= 13) {
+        while (left - n >= 13 && (p[n] & 0xe0) != 0x20 /* not a DTLS 1.3 unified header */) {
             size_t rec = 13 + (((size_t)p[n + 11] << 8) | p[n + 12]);
 
             if (rec > left - n) rec = left - n;
@@ -301,10 +339,40 @@ int wssl_dtls_conn_setup(wssl_conn *c, char *err, size_t errlen)
         wssl_set_err(err, errlen, "DTLS: wolfSSL_DTLS_SetCookieSecret failed");
         return -1;
     }
+#if WSSL_HAS_DTLS13
+    if (c->srv->dtls13 && wolfSSL_send_hrr_cookie(c->ssl, c->srv->cookie_secret,
+                                                  sizeof c->srv->cookie_secret) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "DTLS 1.3: wolfSSL_send_hrr_cookie failed");
+        return -1;
+    }
+#endif
     if (wolfDTLS_SetChGoodCb(c->ssl, wssl_dtls_ch_good, c) != WOLFSSL_SUCCESS) {
         wssl_set_err(err, errlen, "DTLS: wolfDTLS_SetChGoodCb failed");
         return -1;
     }
+    return 0;
+}
+
+/* -mtu is the link MTU (as s_server's DTLS_set_link_mtu): the datagrams
+ * wolfSSL builds get that minus the IP and UDP headers of the peer's
+ * address family. */
+static int wssl_dtls_set_mtu(wssl_conn *c, const void *peer, char *err, size_t errlen)
+{
+#if WSSL_HAS_DTLS_MTU
+    int mtu = c->srv->dtls_mtu;
+
+    if (mtu <= 0) return 0;
+    mtu -= ((const struct sockaddr *)peer)->sa_family == AF_INET6 ? 48 : 28;
+    if (wolfSSL_dtls_set_mtu(c->ssl, (unsigned short)mtu) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-mtu %d: wolfSSL_dtls_set_mtu(%d) failed", c->srv->dtls_mtu, mtu);
+        return -1;
+    }
+#else
+    (void)c;
+    (void)peer;
+    (void)err;
+    (void)errlen;
+#endif
     return 0;
 }
 
@@ -327,9 +395,11 @@ void *wssl_dtls_accept(void *server, const ptls_io *io, const void *peer, size_t
         wssl_set_err(err, errlen, "DTLS: wolfSSL_dtls_set_peer failed");
         goto drop;
     }
+    if (wssl_dtls_set_mtu(c, peer, err, errlen) != 0) goto drop;
     ret = wolfSSL_accept(c->ssl);
-    if (c->sent_hvr && !c->sent_server_hello) {
-        /* Cookie exchange done statelessly: keep nothing. */
+    /* Cookie exchange done statelessly: keep nothing. DTLS 1.3 sends the
+     * cookie in a HelloRetryRequest, a ServerHello by its message type. */
+    if ((c->sent_hvr && !c->sent_server_hello) || (c->srv->dtls13 && !c->ch_good && c->sent_server_hello)) {
         wssl_conn_free(c);
         return NULL;
     }

@@ -69,6 +69,13 @@ static void wssl_group_name(const char *lib, char *out, size_t len)
         {"FFDHE_4096", "ffdhe4096"},
         {"CURVE25519", "X25519"},
         {"CURVE448", "X448"},
+        /* ML-KEM (wolfSSL >= 5.8) */
+        {"X25519MLKEM768", "X25519MLKEM768"},
+        {"SecP256r1MLKEM768", "SecP256r1MLKEM768"},
+        {"SecP384r1MLKEM1024", "SecP384r1MLKEM1024"},
+        {"ML_KEM_512", "MLKEM512"},
+        {"ML_KEM_768", "MLKEM768"},
+        {"ML_KEM_1024", "MLKEM1024"},
     };
     size_t i;
 

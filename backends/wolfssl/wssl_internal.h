@@ -2,9 +2,10 @@
  * Private declarations shared by the files of the wolfSSL backend.
  *
  * Only native wolfSSL_* / wc_* names are used: the OpenSSL compatibility
- * macros of wolfSSL can point at functions this Debian build does not export,
- * and no OpenSSL header may ever be included here (symbol clash, see
- * shared/reference/backends.md).
+ * macros of wolfSSL can point at functions a build does not export, and no
+ * OpenSSL header may ever be included here (symbol clash, see
+ * shared/reference/backends.md). What differs between wolfSSL versions and
+ * builds is decided in wssl_features.h.
  */
 #ifndef WSSL_INTERNAL_H
 #define WSSL_INTERNAL_H
@@ -13,6 +14,8 @@
  * built with, and ssl.h changes shape depending on them. */
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+
+#include "wssl_features.h"
 
 #include <stddef.h>
 
@@ -48,7 +51,10 @@ typedef struct wssl_server {
     int n_groups;
     int tls13; /* max_version allows TLS 1.3 */
     int no_etm, no_ems;
-    char sigalgs[512];
+    int early_data;       /* -early_data: read it in handshake() (wssl_read_early) */
+    int no_client_reneg;  /* WOLFSSL_OP_NO_RENEGOTIATION stays set except during our own */
+    int no_renegotiation; /* -no_renegotiation: none at all */
+    char sigalgs[512];    /* -sigalgs (or -client_sigalgs) in wolfSSL's syntax, "" for the default */
     /* session ticket protection (wssl_tickets.c) */
     unsigned char ticket_name[WOLFSSL_TICKET_NAME_SZ];
     unsigned char ticket_key[32];
@@ -60,6 +66,8 @@ typedef struct wssl_server {
      * so that any fresh object verifies a cookie another one issued (and
      * -workers processes share it: it exists before the fork). */
     int dtls;
+    int dtls13;   /* -dtls1_3 */
+    int dtls_mtu; /* -mtu, 0: the library's */
     unsigned char cookie_secret[32];
 } wssl_server;
 
@@ -73,6 +81,11 @@ typedef struct wssl_conn {
     int alpn_refused; /* host->alpn_select returned -1 */
     int sni_alt;      /* switched to the -cert2 context */
     int hello_seen;   /* the core's view of the ClientHello was applied */
+    /* -early_data: what wolfSSL_read_early_data gave, handed out by read() */
+    int early_done;
+    unsigned char *early;
+    size_t early_len, early_off;
+    int server_reneg; /* a renegotiation started by renegotiate() is under way */
     /* DTLS only */
     int dtls;
     int sent_hvr;          /* a HelloVerifyRequest went out (dtls_accept) */
@@ -98,9 +111,11 @@ int wssl_filetype(int form); /* enum ptls_format to WOLFSSL_FILETYPE_* */
 
 /* wssl_lists.c: translation of the core's IANA ids into wolfSSL lists. */
 int wssl_cipher_known(const char *iana_name);
-int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, size_t keeplen, char *err,
-                       size_t errlen);
+int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const wssl_server *srv, const ptls_config *cfg, char *keep,
+                       size_t keeplen, char *err, size_t errlen);
 int wssl_group_supported(uint16_t id);
+/* "P-256,P-384,...": the groups of this build, for messages. */
+void wssl_groups_available(char *out, size_t len);
 const char *wssl_sigalg_name(uint16_t id);
 int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
@@ -133,6 +148,10 @@ void wssl_conn_free(void *conn);
 int wssl_key_update(void *conn, int request_peer_update);
 int wssl_request_client_cert(void *conn);
 int wssl_export_keying_material(void *conn, const char *label, unsigned char *out, size_t len);
+#if WSSL_HAS_RENEGOTIATION
+int wssl_renegotiate(void *conn, int request_cert);
+int wssl_renegotiation_pending(void *conn);
+#endif
 
 /* wssl_dtls.c */
 WOLFSSL_METHOD *wssl_dtls_method(const ptls_config *cfg);
@@ -148,7 +167,7 @@ void *wssl_dtls_accept(void *server, const ptls_io *io, const void *peer, size_t
                        size_t errlen);
 long wssl_dtls_next_timeout_ms(void *conn);
 int wssl_dtls_timeout(void *conn);
-/* 1 when the negotiated protocol is TLS <= 1.2 or DTLS (TLS 1.2 rules). */
+/* 1 when the negotiated protocol is TLS <= 1.2 or DTLS <= 1.2 (TLS 1.2 rules). */
 int wssl_pre_tls13(WOLFSSL *ssl);
 
 /* wssl_info.c */

@@ -1,6 +1,6 @@
 /*
  * Translation of the core's IANA ids (cipher suites, groups, signature
- * schemes) into the lists wolfSSL 5.5.4 takes.
+ * schemes) into the lists wolfSSL takes.
  *
  * wolfSSL has ONE cipher list for TLS 1.2 and TLS 1.3: setting -cipher alone
  * would drop every TLS 1.3 suite, and -ciphersuites alone every TLS 1.2 one.
@@ -34,7 +34,7 @@ int wssl_cipher_known(const char *iana_name)
     return 0;
 }
 
-static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl);
+static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl, const wssl_server *srv);
 
 /* Appends "name:" to out; returns -1 when out is full. */
 static int wssl_append(char *out, size_t outlen, size_t *used, const char *name)
@@ -63,13 +63,17 @@ static int wssl_append_defaults(WOLFSSL_CTX *ctx, int tls13, char *out, size_t o
         return -1;
     }
     /* The stack belongs to the WOLFSSL object. Names are wolfSSL's own
-     * ("TLS13-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"), which
-     * set_cipher_list takes back unchanged. */
+     * ("TLS13-AES128-GCM-SHA256" or "TLS_AES_128_GCM_SHA256",
+     * "ECDHE-RSA-AES128-GCM-SHA256"), which set_cipher_list takes back
+     * unchanged. */
     sk = wolfSSL_get_ciphers_compat(ssl);
     n = sk ? wolfSSL_sk_SSL_CIPHER_num(sk) : 0;
     for (i = 0; i < n && rc == 0; i++) {
         const char *name = wolfSSL_CIPHER_get_name(wolfSSL_sk_SSL_CIPHER_value(sk, i));
-        int is13 = name != NULL && strncmp(name, "TLS13-", 6) == 0;
+        /* By id: the names differ between builds ("TLS13-AES128-GCM-SHA256"
+         * in 5.5.4, "TLS_AES_128_GCM_SHA256" in 5.9.2). */
+        int id = name != NULL ? wssl_host->cipher_id_by_name(name) : -1;
+        int is13 = id >= 0 ? (id >> 8) == 0x13 : name != NULL && strncmp(name, "TLS13-", 6) == 0;
 
         if (name == NULL || is13 != tls13) continue;
         if (wssl_append(out, outlen, used, name) != 0) {
@@ -108,8 +112,7 @@ static int wssl_combined_list(WOLFSSL_CTX *ctx, const ptls_config *cfg, int forc
             const char *name = wssl_host->cipher_iana_name(cfg->tls13_ids[i]);
 
             if (name == NULL || !wssl_cipher_known(name)) {
-                wssl_set_err(err, errlen,
-                             "-ciphersuites: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                wssl_set_err(err, errlen, "-ciphersuites: suite 0x%04x (%s) is not available in " WSSL_LIB,
                              cfg->tls13_ids[i], name ? name : "unknown");
                 return -1;
             }
@@ -123,7 +126,7 @@ static int wssl_combined_list(WOLFSSL_CTX *ctx, const ptls_config *cfg, int forc
             const char *name = wssl_host->cipher_iana_name(cfg->cipher_ids[i]);
 
             if (name == NULL || !wssl_cipher_known(name)) {
-                wssl_set_err(err, errlen, "-cipher: suite 0x%04x (%s) is not available in wolfSSL 5.5.4",
+                wssl_set_err(err, errlen, "-cipher: suite 0x%04x (%s) is not available in " WSSL_LIB,
                              cfg->cipher_ids[i], name ? name : "unknown");
                 return -1;
             }
@@ -145,8 +148,8 @@ toolong:
 /* keep (may be NULL) receives the complete list in effect for ctx, library
  * defaults included: the SNI switch to -cert2 re-applies it to the
  * connection, whose suites were chosen for the first keypair's type. */
-int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, size_t keeplen, char *err,
-                       size_t errlen)
+int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const wssl_server *srv, const ptls_config *cfg, char *keep,
+                       size_t keeplen, char *err, size_t errlen)
 {
     char list[8192];
     int rc = wssl_combined_list(ctx, cfg, keep != NULL, list, sizeof(list), err, errlen);
@@ -158,7 +161,7 @@ int wssl_apply_ciphers(WOLFSSL_CTX *ctx, const ptls_config *cfg, char *keep, siz
         wssl_set_err(err, errlen, "-cipher/-ciphersuites: wolfSSL_CTX_set_cipher_list(\"%s\") failed", list);
         return -1;
     }
-    if (wssl_restore_sigalgs(ctx, NULL) != 0) {
+    if (wssl_restore_sigalgs(ctx, NULL, srv) != 0) {
         wssl_set_err(err, errlen, "-cipher/-ciphersuites: restoring the signature algorithms failed");
         return -1;
     }
@@ -177,17 +180,20 @@ static const char wssl_all_sigalgs[] = "ECDSA+SHA512:ECDSA+SHA384:ECDSA+SHA256:E
                                        "RSA-PSS+SHA512:RSA-PSS+SHA384:RSA-PSS+SHA256:"
                                        "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
 
-static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl)
+static int wssl_restore_sigalgs(WOLFSSL_CTX *ctx, WOLFSSL *ssl, const wssl_server *srv)
 {
-    int rc = ssl != NULL ? wolfSSL_set1_sigalgs_list(ssl, wssl_all_sigalgs)
-                         : wolfSSL_CTX_set1_sigalgs_list(ctx, wssl_all_sigalgs);
+    /* -sigalgs when given (wssl_apply_sigalgs), else the full default */
+    const char *list = srv != NULL && srv->sigalgs[0] != '\0' ? srv->sigalgs : wssl_all_sigalgs;
+    int rc = ssl != NULL ? wolfSSL_set1_sigalgs_list(ssl, list) : wolfSSL_CTX_set1_sigalgs_list(ctx, list);
     return rc == WOLFSSL_SUCCESS ? 0 : -1;
 }
 
 int wssl_set_conn_ciphers(WOLFSSL *ssl, const char *list)
 {
+    const wssl_conn *c = wssl_conn_of(ssl);
+
     if (wolfSSL_set_cipher_list(ssl, list) != WOLFSSL_SUCCESS) return -1;
-    return wssl_restore_sigalgs(NULL, ssl);
+    return wssl_restore_sigalgs(NULL, ssl, c != NULL ? c->srv : NULL);
 }
 
 typedef struct wssl_suite {
@@ -245,14 +251,54 @@ int wssl_client_order(WOLFSSL *ssl, const char *list, const ptls_hello_view *h)
     return wssl_set_conn_ciphers(ssl, out);
 }
 
-/* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_*
- * values. Only those this build has: ffdhe4096+ are not compiled in. */
+/* Groups: IANA NamedGroup ids equal wolfSSL's WOLFSSL_ECC_* / WOLFSSL_FFDHE_* /
+ * WOLFSSL_*MLKEM* values. Only those this build has, with the conditions
+ * of the library's own TLSX_IsGroupSupported (src/tls.c). */
 static const struct {
     uint16_t id;
-    const char *curve_name; /* name set1_curves_list takes, NULL for FFDHE */
+    const char *curve_name; /* name set1_curves_list takes, NULL for FFDHE and ML-KEM */
+    const char *name;       /* the core's name, for messages */
 } wssl_groups[] = {
-    {0x0017, "prime256v1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"}, {0x001d, "X25519"},
-    {0x001e, "X448"},       {0x0100, NULL},        {0x0101, NULL},
+    {0x0017, "prime256v1", "P-256"},
+    {0x0018, "secp384r1", "P-384"},
+    {0x0019, "secp521r1", "P-521"},
+#ifdef HAVE_CURVE25519
+    {0x001d, "X25519", "X25519"},
+#endif
+#ifdef HAVE_CURVE448
+    {0x001e, "X448", "X448"},
+#endif
+#ifdef HAVE_FFDHE_2048
+    {0x0100, NULL, "ffdhe2048"},
+#endif
+#ifdef HAVE_FFDHE_3072
+    {0x0101, NULL, "ffdhe3072"},
+#endif
+#ifdef HAVE_FFDHE_4096
+    {0x0102, NULL, "ffdhe4096"},
+#endif
+#if WSSL_HAS_MLKEM && WSSL_HAS_TLS13 && !defined(WOLFSSL_NO_ML_KEM)
+#if !defined(WOLFSSL_NO_ML_KEM_768) && defined(WOLFSSL_PQC_HYBRIDS)
+#ifdef HAVE_CURVE25519
+    {0x11ec, NULL, "X25519MLKEM768"},
+#endif
+    {0x11eb, NULL, "SecP256r1MLKEM768"},
+#endif
+#if !defined(WOLFSSL_NO_ML_KEM_1024) && defined(WOLFSSL_PQC_HYBRIDS)
+    {0x11ed, NULL, "SecP384r1MLKEM1024"},
+#endif
+#ifndef WOLFSSL_TLS_NO_MLKEM_STANDALONE
+#ifndef WOLFSSL_NO_ML_KEM_512
+    {0x0200, NULL, "MLKEM512"},
+#endif
+#ifndef WOLFSSL_NO_ML_KEM_768
+    {0x0201, NULL, "MLKEM768"},
+#endif
+#ifndef WOLFSSL_NO_ML_KEM_1024
+    {0x0202, NULL, "MLKEM1024"},
+#endif
+#endif
+#endif
 };
 
 int wssl_group_supported(uint16_t id)
@@ -262,6 +308,17 @@ int wssl_group_supported(uint16_t id)
     for (i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
         if (wssl_groups[i].id == id) return 1;
     return 0;
+}
+
+void wssl_groups_available(char *out, size_t len)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(wssl_groups) / sizeof(wssl_groups[0]); i++)
+        if (wssl_append(out, len, &used, wssl_groups[i].name) != 0) break;
+    for (char *p = out; *p; p++)
+        if (*p == ':') *p = ',';
 }
 
 static const char *wssl_group_curve_name(uint16_t id)
@@ -290,7 +347,7 @@ int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg
         const char *cn;
 
         if (!wssl_group_supported(cfg->group_ids[i])) {
-            wssl_set_err(err, errlen, "-groups: group 0x%04x is not available in wolfSSL 5.5.4",
+            wssl_set_err(err, errlen, "-groups: group 0x%04x is not available in " WSSL_LIB,
                          cfg->group_ids[i]);
             return -1;
         }
@@ -315,12 +372,12 @@ int wssl_apply_groups(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg
     return 0;
 }
 
-/* Signature schemes in wolfSSL's "KEY+HASH" list syntax. In wolfSSL 5.5.4
- * this list (set1_sigalgs_list) is what the server advertises in
- * CertificateRequest and accepts from the client: it is OpenSSL's
- * -client_sigalgs, not -sigalgs (the server's own signature is picked from
- * the client's list regardless, e.g. RSA-PSS despite a PKCS#1-only list). rsa_pss_pss_*
- * (RSA-PSS keys) cannot be named separately from rsa_pss_rsae_* there. */
+/* Signature schemes in wolfSSL's "KEY+HASH" list syntax. wolfSSL has one
+ * list (set1_sigalgs_list) for what the server advertises in
+ * CertificateRequest and accepts from the client and, where
+ * WSSL_BUG_SIGALGS_NOT_OWN is 0, for its own signature: OpenSSL's -sigalgs
+ * without -client_sigalgs. rsa_pss_pss_* (RSA-PSS keys) cannot be named
+ * separately from rsa_pss_rsae_* there. */
 const char *wssl_sigalg_name(uint16_t id)
 {
     switch (id) {
@@ -357,33 +414,37 @@ const char *wssl_sigalg_name(uint16_t id)
 
 int wssl_apply_sigalgs(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_config *cfg, char *err, size_t errlen)
 {
+    const uint16_t *ids = cfg->n_sigalg_ids > 0 ? cfg->sigalg_ids : cfg->client_sigalg_ids;
+    int n = cfg->n_sigalg_ids > 0 ? cfg->n_sigalg_ids : cfg->n_client_sigalg_ids;
+    const char *opt = cfg->n_sigalg_ids > 0 ? "-sigalgs" : "-client_sigalgs";
     size_t used = 0;
     int i;
 
-    if (cfg->n_sigalg_ids > 0) {
+    if (WSSL_BUG_SIGALGS_NOT_OWN && cfg->n_sigalg_ids > 0) {
         wssl_set_err(err, errlen,
-                     "-sigalgs: wolfSSL 5.5.4 cannot restrict the server's own signature algorithm");
+                     "-sigalgs: " WSSL_LIB " cannot restrict the server's own signature algorithm");
         return -1;
     }
-    if (cfg->n_client_sigalg_ids <= 0) return 0;
+    if (cfg->n_sigalg_ids > 0 && cfg->n_client_sigalg_ids > 0) {
+        wssl_set_err(err, errlen, "-client_sigalgs with -sigalgs: wolfSSL has one list for both");
+        return -1;
+    }
+    if (n <= 0) return 0;
     srv->sigalgs[0] = '\0';
-    for (i = 0; i < cfg->n_client_sigalg_ids; i++) {
-        const char *n = wssl_sigalg_name(cfg->client_sigalg_ids[i]);
+    for (i = 0; i < n; i++) {
+        const char *name = wssl_sigalg_name(ids[i]);
 
-        if (n == NULL) {
-            wssl_set_err(err, errlen,
-                         "-client_sigalgs: signature scheme 0x%04x cannot be set in wolfSSL 5.5.4",
-                         cfg->client_sigalg_ids[i]);
+        if (name == NULL) {
+            wssl_set_err(err, errlen, "%s: signature scheme 0x%04x cannot be set in " WSSL_LIB, opt, ids[i]);
             return -1;
         }
-        if (wssl_append(srv->sigalgs, sizeof(srv->sigalgs), &used, n) != 0) {
-            wssl_set_err(err, errlen, "-client_sigalgs: list too long");
+        if (wssl_append(srv->sigalgs, sizeof(srv->sigalgs), &used, name) != 0) {
+            wssl_set_err(err, errlen, "%s: list too long", opt);
             return -1;
         }
     }
     if (wolfSSL_CTX_set1_sigalgs_list(ctx, srv->sigalgs) != WOLFSSL_SUCCESS) {
-        wssl_set_err(err, errlen, "-sigalgs \"%s\": wolfSSL_CTX_set1_sigalgs_list(\"%s\") failed",
-                     cfg->sigalgs, srv->sigalgs);
+        wssl_set_err(err, errlen, "%s: wolfSSL_CTX_set1_sigalgs_list(\"%s\") failed", opt, srv->sigalgs);
         return -1;
     }
     return 0;

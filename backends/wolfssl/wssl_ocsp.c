@@ -1,20 +1,22 @@
 /*
- * OCSP stapling from -status_file: TLS 1.2 only (TLS 1.3 leaks in this
- * library version: PTLS_CAP_OCSP_STAPLE_TLS13 in wssl_backend.c says why;
- * over DTLS clients reject the message: wssl_dtls_check_config).
+ * OCSP stapling from -status_file: TLS 1.2, and TLS 1.3 where the library
+ * does not leak (WSSL_BUG_OCSP_TLS13_LEAK); DTLS 1.2 where clients accept
+ * the message (WSSL_BUG_DTLS_CERT_STATUS).
  *
- * openssl s_server staples whatever bytes the file holds. wolfSSL 5.5.4
- * does not: at every handshake it decodes and checks the response
- * (src/ocsp.c CheckOcspResponse) and, when the check fails, silently
- * sends no staple at all. It also caches the checked response under the
- * serial number it names; a response about another certificate never hits
- * the cache and is checked and added again at every handshake (memory
- * grows by about 1 KB per handshake until the server stops). So that an
- * accepted -status_file is always stapled, wssl_ocsp_setup runs the
- * library's own check at startup, on the same trust store, and refuses
- * what the library would not staple; the status callback warns once when
- * the response expires while the server runs (from then on the library
- * sends nothing, where OpenSSL would go on stapling the stale response).
+ * openssl s_server staples whatever bytes the file holds, and so does
+ * wolfSSL 5.9.2 with a status callback. wolfSSL 5.5.4 does not
+ * (WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE): at every handshake it decodes and
+ * checks the response (src/ocsp.c CheckOcspResponse) and, when the check
+ * fails, silently sends no staple at all. It also caches the checked
+ * response under the serial number it names; a response about another
+ * certificate never hits the cache and is checked and added again at every
+ * handshake (memory grows by about 1 KB per handshake until the server
+ * stops). So that an accepted -status_file is always stapled, there
+ * wssl_ocsp_setup runs the library's own check at startup, on the same
+ * trust store, and refuses what the library would not staple; the status
+ * callback warns once when the response expires while the server runs
+ * (from then on the library sends nothing, where OpenSSL would go on
+ * stapling the stale response).
  */
 #include "wssl_internal.h"
 
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#if WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE
 /* What the library checks, in the words a user needs to fix the file. */
 #define WSSL_OCSP_NEEDS                                                                                      \
     "a DER OCSPResponse with status successful, signed by the issuer of the certificate or by a responder "  \
@@ -138,9 +141,22 @@ static int wssl_ocsp_check_response(WOLFSSL_CTX *ctx, wssl_server *srv, const pt
     return 0;
 }
 
+#endif /* WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE */
+
 int wssl_ocsp_setup(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_keypair *kp, const char *file, char *err,
                     size_t errlen)
 {
+#if !WSSL_BUG_OCSP_CHECKED_AT_HANDSHAKE
+    /* The file is stapled as given (srv->ocsp, read by server_new). */
+    (void)srv;
+    (void)kp;
+    (void)file;
+    if (wolfSSL_CTX_EnableOCSPStapling(ctx) != WOLFSSL_SUCCESS) {
+        wssl_set_err(err, errlen, "-status_file: wolfSSL_CTX_EnableOCSPStapling failed");
+        return -1;
+    }
+    return 0;
+#else
     size_t len = 0;
     unsigned char *cert = wssl_read_file(kp->cert, &len);
     int rc = -1;
@@ -158,10 +174,12 @@ int wssl_ocsp_setup(WOLFSSL_CTX *ctx, wssl_server *srv, const ptls_keypair *kp, 
 out:
     free(cert);
     return rc;
+#endif
 }
 
-/* Called by the library when its cache holds no valid response for the
- * certificate: at the first stapled handshake and after nextUpdate.
+/* Called by the library at every stapled handshake (5.9.2), or when its
+ * cache holds no valid response for the certificate (5.5.4: at the first
+ * stapled handshake and after nextUpdate).
  * wolfSSL frees the response with the connection, hence a copy each time.
  * arg is not reliable in wolfSSL 5.5.4 (the callback receives another
  * pointer than the one given to set_tlsext_status_arg): the connection's

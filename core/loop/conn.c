@@ -284,6 +284,21 @@ static void report_alerts(ptls_conn *c)
     }
 }
 
+/* Whether the client offered no suite this server has enabled: -1 when
+ * unknown (no ClientHello parsed, or the backend cannot list its suites). */
+static int no_shared_suite(ptls_conn *c)
+{
+    const ptls_backend *be = c->srv->be;
+    const ptls_client_hello *ch = c->hello ? ptls_ch_result(c->hello) : NULL;
+    uint16_t enabled[512];
+    int n = be->enabled_ciphers && ch ? be->enabled_ciphers(c->srv->tls_server, enabled, 512) : -1;
+    if (n < 0) return -1;
+    for (size_t i = 0; i < ch->n_ciphers; i++)
+        for (int k = 0; k < n; k++)
+            if (enabled[k] == ch->ciphers[i]) return 0;
+    return 1;
+}
+
 /* The canonical name of a connection's failure (the text output and the
  * error event): backend code table, then alerts seen on the wire, then
  * what the core observed. */
@@ -293,13 +308,19 @@ static const char *conn_error_name(ptls_conn *c, const char *observed)
     if (observed && strcmp(observed, "handshake_timeout") == 0) return observed;
     if (c->hello_status == PTLS_CH_NOT_TLS) return "not_tls";
     const char *from_code = NULL, *sent = NULL, *received = NULL;
-    if (c->tls && be->last_error_code) from_code = ptls_error_name(be->name, be->last_error_code(c->tls));
+    if (c->tls && be->last_error_code)
+        from_code = ptls_error_name(be->name, be->library_version(), be->last_error_code(c->tls));
     if (c->wire[PTLS_WIRE_OUT].last_alert > 0) sent = ptls_alert_name(c->wire[PTLS_WIRE_OUT].last_alert);
     if (c->wire[PTLS_WIRE_IN].last_alert > 0) received = ptls_alert_name(c->wire[PTLS_WIRE_IN].last_alert);
     /* The library's code is the most specific (no_shared_cipher rather than
      * handshake_failure), except where it only says "the certificate did
      * not verify": then the alert we sent says why (unknown_ca, ...). */
     if (from_code && sent && strcmp(from_code, "bad_certificate") == 0) return sent;
+    /* Libraries with one generic code for every failed negotiation (Mbed
+     * TLS 3.x): the core's own view says whether it was the suites. */
+    if ((from_code && strcmp(from_code, "handshake_failure") == 0) ||
+        (!from_code && sent && strcmp(sent, "handshake_failure") == 0))
+        if (no_shared_suite(c) == 1) return "no_shared_cipher";
     if (from_code) return from_code;
     if (sent) return sent;
     if (received) return received;

@@ -199,6 +199,9 @@ int ptls_validate(ptls_server_opts *o, const ptls_backend *be, FILE *out)
         int id = o->given[i].id;
         if (seen[id]++) continue;
         snprintf(what, sizeof what, "-%s", ptls_options[id].name);
+        /* -nocert with -psk serves PSK-only suites, as in s_server: what
+         * it needs then is PSK, not anonymous DH. */
+        if (id == OPTID_NOCERT && o->tls.psk) continue;
         refuse_cap(&r, what, ptls_options[id].cap);
     }
     int rc = resolve_versions(o, &r);

@@ -46,6 +46,7 @@
     X(DTLS, "dtls", OPT_FLAG, GRP_DTLS, DTLS, "Use any DTLS version", NULL)                                  \
     X(DTLS1, "dtls1", OPT_FLAG, GRP_DTLS, DTLS1_0, "Just talk DTLSv1", NULL)                                    \
     X(DTLS1_2, "dtls1_2", OPT_FLAG, GRP_DTLS, DTLS1_2, "Just talk DTLSv1.2", NULL)                              \
+    X(DTLS1_3, "dtls1_3", OPT_FLAG, GRP_DTLS, DTLS1_3, "Just talk DTLSv1.3 (polytls; s_server has none)", NULL) \
     X(LISTEN, "listen", OPT_FLAG, GRP_DTLS, DTLS, "Cookie exchange before any per-peer state (always the case in polytls)", NULL) \
     X(TIMEOUT, "timeout", OPT_FLAG, GRP_DTLS, DTLS, "Enable DTLS retransmission timeouts (always on)", NULL)                            \
     X(MTU, "mtu", OPT_INT, GRP_DTLS, DTLS, "Set link-layer MTU", "1200")                                     \

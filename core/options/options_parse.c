@@ -410,6 +410,10 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
         c->dtls = 1;
         o->dtls_flag = PTLS_DTLS1_2;
         break;
+    case OPTID_DTLS1_3:
+        c->dtls = 1;
+        o->dtls_flag = PTLS_DTLS1_3;
+        break;
     case OPTID_MTU:
         if (n < 256 || n > 65535) return usage_error(err, errlen, "-mtu must be 256..65535");
         c->dtls_mtu = (int)n;
@@ -636,10 +640,9 @@ static int apply(ptls_server_opts *o, int id, const char *v, char *err, size_t e
 static int check_conflicts(ptls_server_opts *o, char *err, size_t errlen)
 {
     ptls_config *c = &o->tls;
-    int dtls =
-        ptls_opt_given(o, OPTID_DTLS) || ptls_opt_given(o, OPTID_DTLS1) || ptls_opt_given(o, OPTID_DTLS1_2);
-    int ndtls =
-        ptls_opt_given(o, OPTID_DTLS) + ptls_opt_given(o, OPTID_DTLS1) + ptls_opt_given(o, OPTID_DTLS1_2);
+    int ndtls = ptls_opt_given(o, OPTID_DTLS) + ptls_opt_given(o, OPTID_DTLS1) +
+                ptls_opt_given(o, OPTID_DTLS1_2) + ptls_opt_given(o, OPTID_DTLS1_3);
+    int dtls = ndtls > 0;
     if (ndtls > 1 || (dtls && o->proto_flag))
         return usage_error(err, errlen, "Cannot supply multiple protocol flags");
     if (o->proto_flag && (o->min_proto_given || o->max_proto_given))

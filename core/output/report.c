@@ -22,6 +22,8 @@ const char *ptls_version_name(int v)
         return "DTLSv1";
     case PTLS_DTLS1_2:
         return "DTLSv1.2";
+    case PTLS_DTLS1_3:
+        return "DTLSv1.3";
     default:
         return "unknown";
     }

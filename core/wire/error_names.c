@@ -1,6 +1,7 @@
 #include "error_names.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *ptls_alert_name(int code)
@@ -115,6 +116,29 @@ static const struct code_name mbedtls_codes[] = {
     {-0x7D80, "decrypt_error"},        {-0x7C00, "decode_error"},
 };
 
+/* Mbed TLS 3.x return codes: 3.0 renumbered several SSL errors, so the
+ * same number means another thing than in 2.28 (-0x7580 is
+ * no_application_protocol, -0x7800 unrecognized_name, -0x6E00 the generic
+ * handshake failure that 3.6 also returns for "no shared cipher"). */
+static const struct code_name mbedtls3_codes[] = {
+    {-0x6E80, "protocol_version"},
+    {-0x7480, "certificate_required"},
+    {-0x7A00, "bad_certificate"},
+    {-0x2700, "bad_certificate"},
+    {-0x7180, "bad_record_mac"},
+    {-0x7700, "unexpected_message"},
+    {-0x7200, "decode_error"},
+    {-0x7300, "decode_error"},
+    {-0x7280, "peer_closed"},
+    {-0x7880, "peer_closed"},
+    {-0x6C80, "unknown_psk_identity"},
+    {-0x5300, "unsupported_extension"},
+    {-0x7580, "no_application_protocol"},
+    {-0x7800, "unrecognized_name"},
+    {-0x6E00, "handshake_failure"},
+    {-0x6600, "illegal_parameter"},
+};
+
 /* wolfSSL 5.5 error codes (error-ssl.h, error-crypt.h). */
 static const struct code_name wolfssl_codes[] = {
     {-501, "no_shared_cipher"},
@@ -156,9 +180,13 @@ static const char *lookup(const struct code_name *t, size_t n, long code)
 
 #define COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
-const char *ptls_error_name(const char *backend, long code)
+const char *ptls_error_name(const char *backend, const char *library, long code)
 {
     if (code == 0) return NULL;
+    /* A flavour ("openssl@3.5.7") has its family's codes. */
+    char family[32];
+    snprintf(family, sizeof family, "%.*s", (int)strcspn(backend, "@"), backend);
+    backend = family;
     if (strcmp(backend, "openssl") == 0) {
         long reason = code & 0x7FFFFF; /* ERR_GET_REASON in OpenSSL 3 */
         if (reason >= 1000 && reason < 1256) return ptls_alert_name((int)(reason - 1000));
@@ -166,8 +194,11 @@ const char *ptls_error_name(const char *backend, long code)
     }
     if (strcmp(backend, "mbedtls") == 0) {
         /* High-level SSL codes may be combined with a low-level crypto code. */
-        const char *n = lookup(mbedtls_codes, COUNT(mbedtls_codes), code);
-        return n ? n : lookup(mbedtls_codes, COUNT(mbedtls_codes), -((-code) & 0xFF80));
+        int v3 = library && strncmp(library, "Mbed TLS ", 9) == 0 && library[9] >= '3';
+        const struct code_name *t = v3 ? mbedtls3_codes : mbedtls_codes;
+        size_t n = v3 ? COUNT(mbedtls3_codes) : COUNT(mbedtls_codes);
+        const char *name = lookup(t, n, code);
+        return name ? name : lookup(t, n, -((-code) & 0xFF80));
     }
     if (strcmp(backend, "wolfssl") == 0) return lookup(wolfssl_codes, COUNT(wolfssl_codes), code);
     return NULL;

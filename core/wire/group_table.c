@@ -26,6 +26,13 @@ static const struct named_id groups[] = {
     {0x001b, "brainpoolP384r1", NULL, NULL},
     {0x001c, "brainpoolP512r1", NULL, NULL},
     {0x0016, "secp256k1", NULL, NULL},
+    /* ML-KEM (draft-ietf-tls-mlkem, draft-ietf-tls-ecdhe-mlkem), OpenSSL 3.5 spellings */
+    {0x0200, "MLKEM512", NULL, NULL},
+    {0x0201, "MLKEM768", NULL, NULL},
+    {0x0202, "MLKEM1024", NULL, NULL},
+    {0x11eb, "SecP256r1MLKEM768", NULL, NULL},
+    {0x11ec, "X25519MLKEM768", NULL, NULL},
+    {0x11ed, "SecP384r1MLKEM1024", NULL, NULL},
 };
 
 static const struct named_id sigalgs[] = {
@@ -45,6 +52,9 @@ static const struct named_id sigalgs[] = {
     {0x0809, "rsa_pss_pss_sha256", NULL, NULL},
     {0x080a, "rsa_pss_pss_sha384", NULL, NULL},
     {0x080b, "rsa_pss_pss_sha512", NULL, NULL},
+    {0x0904, "mldsa44", "ML-DSA-44", NULL},
+    {0x0905, "mldsa65", "ML-DSA-65", NULL},
+    {0x0906, "mldsa87", "ML-DSA-87", NULL},
 };
 
 static const struct named_id *by_id(const struct named_id *t, size_t n, uint16_t id)

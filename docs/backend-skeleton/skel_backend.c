@@ -110,7 +110,7 @@ static void skel_conn_free(void *conn)
  * key_update, dtls_accept, ...). */
 static const ptls_backend skel_backend = {
     .abi = PTLS_BACKEND_ABI,
-    .name = "skeleton",
+    .name = PTLS_BACKEND_NAME, /* "skeleton", or "skeleton@1.2.3" for a flavour (set by CMake) */
     .prefix = "skel",
     .cap_count = PTLS_CAP__COUNT,
     .caps = skel_caps,

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header, caps.h or config.h changes incompatibly. */
-#define PTLS_BACKEND_ABI 4
+#define PTLS_BACKEND_ABI 5
 #define PTLS_BACKEND_SYMBOL "polytls_backend_v1"
 
 /* Status codes shared by IO callbacks and connection ops. Byte counts are

@@ -70,7 +70,10 @@
     X(CLIENT_SIGALGS, "client-sigalgs", "signature algorithms for client certificates")                      \
     X(DTLS1_0, "dtls1.0", "DTLS 1.0")                                                                        \
     X(DTLS1_2, "dtls1.2", "DTLS 1.2")                                                                        \
-    X(OCSP_STAPLE_TLS13, "ocsp-staple-tls1.3", "OCSP stapling in TLS 1.3 (in the Certificate message)")
+    X(OCSP_STAPLE_TLS13, "ocsp-staple-tls1.3", "OCSP stapling in TLS 1.3 (in the Certificate message)")      \
+    X(DTLS1_3, "dtls1.3", "DTLS 1.3 (-dtls1_3)")                                                             \
+    X(MLKEM, "mlkem", "ML-KEM key exchange groups (X25519MLKEM768, MLKEM768, ...)")                          \
+    X(MLDSA, "mldsa", "ML-DSA server certificates and signatures (mldsa44/65/87)")
 
 enum ptls_cap {
 #define PTLS_CAP_ENUM(id, name, desc) PTLS_CAP_##id,

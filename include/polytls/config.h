@@ -20,6 +20,7 @@
 #define PTLS_TLS1_3 0x0304
 #define PTLS_DTLS1_0 0xfeff
 #define PTLS_DTLS1_2 0xfefd
+#define PTLS_DTLS1_3 0xfefc
 
 enum ptls_format { PTLS_FORMAT_PEM = 0, PTLS_FORMAT_DER = 1 };
 
@@ -136,9 +137,9 @@ typedef struct ptls_config {
     int no_ems;
     const char *id_prefix;
 
-    /* DTLS (-dtls, -dtls1, -dtls1_2): the server speaks DTLS over UDP, and
-     * min_version/max_version hold DTLS wire versions (PTLS_DTLS1_0,
-     * PTLS_DTLS1_2; note DTLS numbers decrease as versions increase: a
+    /* DTLS (-dtls, -dtls1, -dtls1_2, -dtls1_3): the server speaks DTLS over
+     * UDP, and min_version/max_version hold DTLS wire versions (PTLS_DTLS1_0,
+     * PTLS_DTLS1_2, PTLS_DTLS1_3 only with -dtls1_3; note DTLS numbers decrease as versions increase: a
      * range is min_version >= max_version numerically). */
     int dtls;
     int dtls_mtu; /* -mtu: the link MTU the records must fit; 0: library default */

@@ -74,6 +74,44 @@ Test(dtls, ocsp_staple)
     pt_server_stop(&s);
 }
 
+/* DTLS 1.3 (-dtls1_3, a polytls option). Neither OpenSSL nor GnuTLS on
+ * this system speak it; wolfSSL's example client from a wolfSSL flavour
+ * build does (tools/flavours/flavour.sh installs it as bin/wolfssl-client).
+ * The first ClientHello is answered statelessly (HelloRetryRequest with a
+ * cookie): S counts one cookie exchange. */
+Test(dtls, dtls13_with_wolfssl_client, .timeout = 60)
+{
+    PT_REQUIRE_CAP("dtls1.3");
+    char *client;
+    pt_run(&client, 10, 0,
+           "ls -d ${POLYTLS_FLAVOUR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polytls/flavours}/wolfssl-*/bin/"
+           "wolfssl-client 2>/dev/null | tail -1 | tr -d '\\n'");
+    if (client == NULL || client[0] == '\0')
+        cr_skip_test("no DTLS 1.3 client (wolfssl-client of a wolfSSL flavour)");
+    /* The example client looks for its source tree (certs/dh2048.pem)
+     * before it does anything: give it one. */
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    cr_assert_eq(pt_run(&out, 10, 0, "mkdir -p %s/certs && cp @PKI@/dh.pem %s/certs/dh2048.pem", dir, dir), 0,
+                 "%s", out);
+    free(out);
+    pt_server s;
+    PT_START(&s, 1, "-dtls1_3 " RSA_CERT);
+    pt_bg c;
+    pt_spawn(&c, s.port, "cd %s && exec %s -u -v 4 -h 127.0.0.1 -p @PORT@ -d -x", dir, client);
+    cr_assert(pt_server_wait_output(&s, "hello wolfssl!", 15000), "the client's data did not arrive");
+    cr_assert(pt_server_wait_output(&s, "Protocol version: DTLSv1.3", 1000), "not DTLS 1.3");
+    pt_server_input(&s, "reply over dtls13\n");
+    int rc = pt_spawn_wait(&c, 10000, &out);
+    cr_assert(strstr(out, "reply over dtls13"), "exit %d: %s", rc, out);
+    free(out);
+    pt_server_input(&s, "S\n");
+    cr_assert(pt_server_wait_output(&s, "1 DTLS cookie exchanges", 5000), "no stateless HelloRetryRequest");
+    pt_server_stop(&s);
+    free(client);
+}
+
 Test(dtls, gnutls_udp)
 {
     PT_REQUIRE_CAP("dtls1.2");

@@ -108,6 +108,7 @@ Test(capabilities, every_refused_capability_is_a_capability_error)
         {"dtls", "-dtls", "-dtls"},
         {"dtls1.0", "-dtls1", "-dtls1"},
         {"dtls1.2", "-dtls1_2", "-dtls1_2"},
+        {"dtls1.3", "-dtls1_3", "-dtls1_3"},
         {"key-password", "-pass pass:x", "-pass"},
         {"cert-chain", "-cert_chain @PKI@/ca.pem", "-cert_chain"},
         {"dual-cert", "-dcert @PKI@/server-ecdsa.pem -dkey @PKI@/server-ecdsa.key", "-dcert"},

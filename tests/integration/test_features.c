@@ -252,6 +252,48 @@ Test(groups, group_list_applied)
     cr_assert_gt(applied, 0, "-groups is claimed but refused for every version");
 }
 
+/* ML-KEM hybrid key exchange (X25519MLKEM768): applied with a client that
+ * has it (an OpenSSL >= 3.5 flavour build; the system's 3.0 has none), or
+ * refused up front as a capability error naming -groups. */
+Test(groups, mlkem_hybrid)
+{
+    PT_REQUIRE_CAP("groups");
+    PT_REQUIRE_CAP("tls1.3");
+    char *err;
+    pt_polytls(
+        &err,
+        "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -tls1_3 -groups X25519MLKEM768:X25519 " RSA_CERT
+        " -naccept 1 </dev/null & p=$!; sleep 0.5; kill $p 2>/dev/null; wait $p");
+    if (strstr(err, "capability error")) {
+        expect_in(err, "-groups", "refusal names the option");
+        free(err);
+        cr_skip_test("backend %s refuses X25519MLKEM768 (capability error checked)", pt_backend());
+    }
+    free(err);
+    char *openssl;
+    pt_run(
+        &openssl, 10, 0,
+        "for o in ${POLYTLS_FLAVOUR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polytls/flavours}/openssl-*/bin/"
+        "openssl; do $o list -kem-algorithms 2>/dev/null | grep -q X25519MLKEM768 && printf %%s $o && break; "
+        "done");
+    if (openssl == NULL || openssl[0] == '\0')
+        cr_skip_test("no client with X25519MLKEM768 (an OpenSSL >= 3.5 flavour)");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -groups X25519MLKEM768:X25519 " RSA_CERT);
+    char *out;
+    pt_run(&out, 20, s.port, "%s s_client -connect 127.0.0.1:@PORT@ -groups X25519MLKEM768 </dev/null",
+           openssl);
+    expect_in(out, "Negotiated TLS1.3 group: X25519MLKEM768", "ML-KEM hybrid");
+    free(out);
+    cr_assert(pt_server_wait_output(&s, "X25519MLKEM768", 5000), "the server does not report the group");
+    /* A client without it still gets X25519. */
+    out = client(s.port, "-tls1_3");
+    expect_in(out, "Server Temp Key: X25519", "fallback group");
+    free(out);
+    pt_server_stop(&s);
+    free(openssl);
+}
+
 Test(groups, x25519_preferred_by_default)
 {
     /* The same default on every backend (Mbed TLS's own default is P-521). */
@@ -736,6 +778,43 @@ Test(tls13, post_handshake_auth)
     free(out);
 }
 
+/* HelloRetryRequest: the client's only key share (X25519) is for a group
+ * the server does not allow, so the server asks for P-256. */
+Test(tls13, hello_retry_request)
+{
+    PT_REQUIRE_CAP("tls1.3");
+    PT_REQUIRE_CAP("groups");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -groups P-256:P-384 " RSA_CERT);
+    char *out = client(s.port, "-tls1_3 -groups X25519:P-256 -msg");
+    /* s_client -msg shows the HelloRetryRequest as a first ServerHello. */
+    cr_assert_eq(count(out, "], ServerHello"), 2, "a HelloRetryRequest, then the ServerHello: %s", out);
+    expect_in(out, "Server Temp Key: ECDH, prime256v1", "the retried key share");
+    expect_in(out, PAGE, "the handshake completes");
+    free(out);
+    pt_server_stop(&s);
+}
+
+/* -sigalgs governs the TLS 1.3 CertificateVerify too (RSA-PSS there). */
+Test(sigalgs, tls13_server_signature_algorithms)
+{
+    PT_REQUIRE_CAP("sigalgs");
+    PT_REQUIRE_CAP("tls1.3");
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 " RSA_CERT " -sigalgs rsa_pss_rsae_sha384");
+    char *out = client(s.port, "-tls1_3");
+    expect_in(out, "Peer signing digest: SHA384", "-sigalgs in TLS 1.3");
+    expect_in(out, "Peer signature type: RSA-PSS", "RSA-PSS in TLS 1.3");
+    free(out);
+    pt_server_stop(&s);
+    PT_START(&s, 0, "-www -tls1_3 -cert @PKI@/server-ecdsa.pem -key @PKI@/server-ecdsa.key");
+    out = client(s.port, "-tls1_3");
+    expect_in(out, "Peer signature type: ECDSA", "an ECDSA certificate in TLS 1.3");
+    expect_in(out, PAGE, "ECDSA handshake");
+    free(out);
+    pt_server_stop(&s);
+}
+
 Test(renegotiation, server_initiated_r)
 {
     PT_REQUIRE_CAP("renegotiation");
@@ -1028,20 +1107,168 @@ Test(client_auth, no_ca_names)
 {
     PT_REQUIRE_CAP("no-ca-names");
     pt_server s;
-    PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem " RSA_CERT);
+    /* The default is checked in TLS 1.2, where every library sends the
+     * names; in TLS 1.3 (certificate_authorities) Mbed TLS 3.6 never does,
+     * a difference `polytls compare` shows, not a refused option. */
+    PT_START(&s, 0, "-www -tls1_2 -verify 1 -CAfile @PKI@/ca.pem " RSA_CERT);
     char *out = client(s.port, "");
     expect_in(out, "Acceptable client certificate CA names\nCN = polytls test ca", "CA names by default");
     free(out);
     pt_server_stop(&s);
-    PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem -no_ca_names " RSA_CERT);
+    PT_START(&s, 0, "-www -tls1_2 -verify 1 -CAfile @PKI@/ca.pem -no_ca_names " RSA_CERT);
     out = client(s.port, "");
-    expect_in(out, "No client certificate CA names sent", "-no_ca_names");
+    expect_in(out, "No client certificate CA names sent", "-no_ca_names (TLS 1.2)");
     free(out);
     pt_server_stop(&s);
+    if (pt_has_cap("tls1.3")) {
+        PT_START(&s, 0, "-www -verify 1 -CAfile @PKI@/ca.pem -no_ca_names " RSA_CERT);
+        out = client(s.port, "");
+        expect_in(out, "No client certificate CA names sent", "-no_ca_names (TLS 1.3)");
+        free(out);
+        pt_server_stop(&s);
+    }
 }
 
 /* Which tests prove each capability. A backend that claims a capability
  * not listed here fails: a claim needs a proof. */
+/* Post-quantum key exchange and certificates. The peer is an OpenSSL >= 3.5
+ * command-line tool (ML-KEM groups, ML-DSA keys): POLYTLS_TEST_OPENSSL35,
+ * which tests/CMakeLists.txt sets to the openssl@3.5.7 flavour's bin/openssl
+ * when that flavour is built. */
+static const char *openssl35(void)
+{
+    const char *p = getenv("POLYTLS_TEST_OPENSSL35");
+    if (p == NULL || *p == '\0')
+        cr_skip_test("no OpenSSL >= 3.5 client: set POLYTLS_TEST_OPENSSL35 (set by tests/CMakeLists.txt when "
+                     "the openssl@3.5.7 flavour is built)");
+    return p;
+}
+
+/* GET / from a -www server with the 3.5 client; returns its output. */
+static char *client35(int port, const char *flags)
+{
+    char *out;
+    pt_run(&out, 20, port, GET_PIPE "%s s_client -connect 127.0.0.1:@PORT@ -ign_eof %s", openssl35(), flags);
+    return out;
+}
+
+static char *events_of(pt_server *s)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/events.jsonl", s->dir);
+    char *ev = pt_read_file(path, NULL);
+    cr_assert_not_null(ev, "%s", path);
+    return ev;
+}
+
+Test(pq, mlkem_hybrid_handshake_with_default_groups)
+{
+    PT_REQUIRE_CAP("mlkem");
+    const char *cli = openssl35();
+    (void)cli;
+    /* The library's default group list has X25519MLKEM768 first. */
+    pt_server s;
+    PT_START(&s, 0, "-www -json events.jsonl " RSA_CERT);
+    char *out = client35(s.port, "-tls1_3 -groups X25519MLKEM768");
+    expect_in(out, "Negotiated TLS1.3 group: X25519MLKEM768", "the client's view");
+    expect_in(out, "Key exchange group: X25519MLKEM768", "the -www page");
+    free(out);
+    pt_server_stop(&s);
+    char *ev = events_of(&s);
+    expect_in(ev, "\"group\":\"X25519MLKEM768\"", "handshake_done event");
+    free(ev);
+}
+
+Test(pq, mlkem_group_list_applied)
+{
+    PT_REQUIRE_CAP("mlkem");
+    const char *cli = openssl35();
+    (void)cli;
+    static const char *const groups[] = {"X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024",
+                                         "MLKEM512",       "MLKEM768",          "MLKEM1024"};
+    const char *list = "X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:MLKEM512:MLKEM768:MLKEM1024";
+    char *err;
+    pt_polytls(&err,
+               "s_server -backend @BACKEND@ -accept 127.0.0.1:0 -groups %s " RSA_CERT
+               " -naccept 1 </dev/null & p=$!; sleep 0.5; kill $p 2>/dev/null; wait $p",
+               list);
+    if (strstr(err, "Unknown group"))
+        cr_skip_test("the core's group table (core/group_table.c) does not know the ML-KEM names: %s", err);
+    free(err);
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl -groups %s " RSA_CERT, list);
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        char flags[128], want[128];
+        snprintf(flags, sizeof flags, "-tls1_3 -groups %s", groups[i]);
+        char *out = client35(s.port, flags);
+        snprintf(want, sizeof want, "Key exchange group: %s\n", groups[i]);
+        expect_in(out, want, groups[i]);
+        free(out);
+    }
+    /* Only ML-KEM groups configured: a classic-only client finds none. */
+    char *out = client35(s.port, "-tls1_3 -groups X25519:P-256");
+    expect_not_in(out, PAGE, "a client without ML-KEM");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(pq, mlkem_only_client_refused_without_mlkem)
+{
+    /* The counterpart: a library without ML-KEM shares no group with a
+     * client that offers only X25519MLKEM768, and the handshake fails. */
+    PT_REQUIRE_CAP("tls1.3");
+    if (pt_has_cap("mlkem")) cr_skip_test("backend %s has mlkem (pq/mlkem_* tests)", pt_backend());
+    const char *cli = openssl35();
+    (void)cli;
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl " RSA_CERT);
+    char *out = client35(s.port, "-tls1_3 -groups X25519MLKEM768");
+    cr_assert(!strstr(out, "X25519MLKEM768\n"),
+              "backend %s negotiated X25519MLKEM768 but refuses capability mlkem (%s): fix its capability "
+              "table\n%s",
+              pt_backend(), pt_cap_reason("mlkem"), out);
+    expect_not_in(out, PAGE, "an ML-KEM-only client");
+    free(out);
+    /* The alert differs by library (OpenSSL: handshake_failure; wolfSSL
+     * 5.5.4 answers with a HelloRetryRequest that changes nothing, which the
+     * client rejects); the server goes on serving. */
+    cr_assert_eq(pt_server_wait(&s, 0), -1, "the server exited");
+    out = client(s.port, "-tls1_3");
+    expect_in(out, PAGE, "a classic client afterwards");
+    free(out);
+    pt_server_stop(&s);
+}
+
+Test(pq, mldsa_server_certificate)
+{
+    PT_REQUIRE_CAP("mldsa");
+    PT_REQUIRE_CAP("tls1.3");
+    const char *cli = openssl35();
+    char dir[256];
+    pt_mkdtemp(dir, sizeof dir);
+    char *out;
+    int rc = pt_run(&out, 60, 0,
+                    "%s req -x509 -newkey ML-DSA-65 -nodes -keyout %s/mldsa.key -out %s/mldsa.pem -days 2 "
+                    "-subj /CN=localhost",
+                    cli, dir, dir);
+    cr_assert_eq(rc, 0, "ML-DSA-65 certificate: %s", out);
+    free(out);
+    pt_server s;
+    PT_START(&s, 0, "-www -tls1_3 -json events.jsonl -cert %s/mldsa.pem -key %s/mldsa.key", dir, dir);
+    char flags[600];
+    snprintf(flags, sizeof flags, "-tls1_3 -verify_return_error -CAfile %s/mldsa.pem -servername localhost",
+             dir);
+    out = client35(s.port, flags);
+    expect_in(out, PAGE, "handshake with an ML-DSA-65 certificate");
+    expect_in(out, "Verification: OK", "the client verified the ML-DSA signature chain");
+    expect_in(out, "mldsa65", "the client's view of the signature scheme");
+    free(out);
+    pt_server_stop(&s);
+    char *ev = events_of(&s);
+    expect_in(ev, "\"signature_scheme\":\"mldsa65\"", "handshake_done event");
+    free(ev);
+}
+
 Test(capabilities, every_claimed_capability_has_a_test)
 {
     static const char *proven[] = {"tls1.0",
@@ -1099,7 +1326,10 @@ Test(capabilities, every_claimed_capability_has_a_test)
                                    "client-sigalgs",
                                    "dtls",
                                    "dtls1.0",
-                                   "dtls1.2"};
+                                   "dtls1.2",
+                                   "dtls1.3",
+                                   "mlkem",
+                                   "mldsa"};
     char *caps;
     cr_assert_eq(pt_polytls(&caps, "backends"), 0);
     char header[64];

@@ -423,7 +423,8 @@ Test(clienthello, unknown_suites_no_extensions_and_names)
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_EXT, 0xbeef, buf), "0xbeef");
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_EXT, 0xdada, buf), "GREASE(0xdada)");
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_GROUP, 0x001d, buf), "X25519");
-    cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_GROUP, 0x11ec, buf), "0x11ec");
+    cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_GROUP, 0x11ec, buf), "X25519MLKEM768");
+    cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_GROUP, 0x6399, buf), "0x6399");
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_SIGALG, 0x0804, buf), "rsa_pss_rsae_sha256");
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_VERSION, 0x0304, buf), "TLSv1.3");
     cr_assert_str_eq(ptls_ch_name(PTLS_CH_NAME_VERSION, 0xfefd, buf), "DTLSv1.2");
