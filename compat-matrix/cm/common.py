@@ -127,6 +127,17 @@ def read_text(path, limit=1 << 20):
         return ""
 
 
+def probe_server(ctx, extra=()):
+    """(process, port) of a throwaway `polytls s_server -backend openssl -www` for a peer's setup."""
+    p = subprocess.Popen([ctx.polytls, "s_server", "-backend", "openssl", "-accept", "127.0.0.1:0", "-www"]
+                         + list(extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    for line in p.stdout:
+        m = re.match(rb"ACCEPT .*:(\d+)", line)
+        if m:
+            return p, int(m.group(1))
+    return p, None
+
+
 class Server:
     """One `polytls s_server` for one cell attempt."""
 
@@ -145,6 +156,7 @@ class Server:
         self.rc = None
 
     def start(self, timeout=8.0):
+        self._ev_path = None
         for p in (self.events_path, self.out_path, self.err_path):
             if os.path.exists(p):
                 os.unlink(p)
@@ -187,7 +199,26 @@ class Server:
                 pass
 
     def events(self):
-        return read_events(self.events_path)
+        """Every event so far; the file is read incrementally (runners poll it every 20 ms, and a
+        server shared by a group's peers writes many events)."""
+        if getattr(self, "_ev_path", None) != self.events_path or not os.path.exists(self.events_path):
+            self._ev_path, self._ev_off, self._evs = self.events_path, 0, []
+        try:
+            with open(self.events_path, "rb") as f:
+                f.seek(self._ev_off)
+                data = f.read()
+        except OSError:
+            return list(self._evs)
+        end = data.rfind(b"\n") + 1  # complete lines only
+        for line in data[:end].decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if line:
+                try:
+                    self._evs.append(json.loads(line))
+                except ValueError:
+                    pass
+        self._ev_off += end
+        return list(self._evs)
 
     def wait_event(self, name, count=1, timeout=10.0):
         deadline = time.time() + timeout

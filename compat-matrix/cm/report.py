@@ -211,7 +211,7 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
     w("| `compat-matrix/run.py --ci --check` | the CI subset, compared cell by cell with the committed ledger |")
     w("| `compat-matrix/run.py --check` | the full matrix, compared cell by cell with the committed ledger |")
     w("| `compat-matrix/ci_check.sh BUILD_DIR` | CI (CTest `compat-matrix` in the `all` preset): subset + staleness check of the rows this build has + expectations + headless-Chromium rendering check |")
-    w("| `compat-matrix/run.py --report-only` | regenerate README/HTML from the ledger |\n")
+    w("| `compat-matrix/run.py --report-only` | regenerate README/HTML from the ledger (and apply `expectations.txt` to it again) |\n")
     w("Exit status is non-zero on a FAIL not listed in [`expectations.txt`](expectations.txt), on a listed FAIL "
       "that no longer fails, on a listed entry that matches no cell, and (with `--check`) on any cell whose "
       "outcome, unsupported side, canonical error or negotiated parameters differ from the committed ledger.\n")
