@@ -64,7 +64,6 @@ def main():
     for i in range(2 if a.resume else 1):
         raw = socket.create_connection((a.host, a.port), timeout=15)
         s = ctx.wrap_socket(raw, server_hostname=a.sni, session=session)
-        cert = s.getpeercert(binary_form=True)
         cn = subject(s)
         print("HANDSHAKE version=%s\tcipher=%s\talpn=%s\tresumed=%s\tpeer_cn=%s" % (
             s.version(), s.cipher()[0], s.selected_alpn_protocol() or "", str(s.session_reused).lower(), cn),
