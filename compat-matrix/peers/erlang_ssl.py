@@ -36,7 +36,9 @@ class ErlangPeer(ProgClientPeer):
 
     def cmd(self, ctx):
         # one scheduler, no busy-waiting schedulers: the machine is shared by many peers at once
-        return ["erl", "+S", "1:1", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "-noshell",
+        # (and no erl_crash.dump files wherever the peer runs)
+        return ["erl", "+S", "1:1", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
+                "-env", "ERL_CRASH_DUMP_SECONDS", "0", "-noshell",
                 "-noinput", "-pa", self.ebin, "-run", "erlclient", "start", "-extra"]
 
     def version(self, ctx):
