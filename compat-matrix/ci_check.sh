@@ -1,8 +1,11 @@
 #!/bin/sh
-# CI check for compat-matrix (CTest-friendly): usage compat-matrix/ci_check.sh BUILD_DIR
-#  1. runs the CI subset (scenarios marked ci=True, every backend x every peer, 2 workers);
-#     fails on a new FAIL, an expected FAIL that passes, or a stale expectations entry
-#  2. compares the subset cell by cell with the committed ledger (staleness)
+# CI check for compat-matrix (CTest test `compat-matrix`, registered in the `all` preset's build):
+# usage compat-matrix/ci_check.sh BUILD_DIR
+#  1. runs the CI subset (scenarios marked ci=True) on every row BUILD_DIR has (`polytls backends
+#     -json`: system backends and library flavours, however many) x every peer; fails on a new FAIL
+#     (a peer whose flavour is not cached is a FAIL), an expected FAIL that passes, or a stale
+#     expectations entry
+#  2. compares the subset cell by cell with the committed ledger, for the rows this build has
 #  3. loads results/matrix.html in headless Chromium and counts the rendered cells
 # Last line: "N passed, M failed".
 set -u
@@ -15,7 +18,7 @@ step() { # name, command...
     echo "=== $name"
     if "$@"; then passed=$((passed + 1)); echo "=== $name: ok"; else failed=$((failed + 1)); echo "=== $name: FAILED"; fi
 }
-step "subset + expectations + staleness" timeout 600 /usr/bin/python3 "$HERE/run.py" --build-dir "$BUILD_DIR" --ci --check
+step "subset + expectations + staleness" timeout 420 /usr/bin/python3 "$HERE/run.py" --build-dir "$BUILD_DIR" --ci --check
 export CM_BUILD_DIR="$BUILD_DIR"
 step "ledger is well-formed and README/HTML are generated from it" /usr/bin/python3 - "$HERE" <<'PY'
 import json, os, sys, subprocess, tempfile, shutil
@@ -35,6 +38,8 @@ same = open(os.path.join(tmp, "README.md")).read() == readme and open(os.path.jo
 shutil.rmtree(tmp, ignore_errors=True)
 if not same:
     print("README.md / matrix.html differ from what run.py --report-only generates from the ledger")
+if r.returncode != 0:
+    print(r.stdout, r.stderr)
 sys.exit(0 if not bad and same and r.returncode == 0 else 1)
 PY
 step "headless Chromium renders every cell" timeout 180 /usr/bin/python3 "$HERE/html_check.py"

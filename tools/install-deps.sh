@@ -23,7 +23,8 @@ flavours="gpg gpgv bzip2 xz-utils perl python3 autoconf automake libtool make
 # Real peers the integration tests, the compat-matrix and the interop tests
 # drive, and the tools that check their output.
 peers="openssl curl gnutls-bin libnss3-tools python3 python3-jsonschema botan
-  openjdk-17-jdk-headless golang-go wget nodejs chromium tshark"
+  openjdk-17-jdk-headless golang-go wget nodejs chromium tshark
+  android-boringssl erlang-base erlang-ssl"
 # Docs, packaging, memory and fuzz checks: man pages (groff, man-db), the
 # .deb (dpkg-dev), valgrind, clang with its sanitizer/libFuzzer runtime.
 checks="dpkg-dev groff-base man-db valgrind clang libclang-rt-14-dev"

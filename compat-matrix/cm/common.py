@@ -9,7 +9,47 @@ import time
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # compat-matrix/
 REPO = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
-BACKENDS = ["openssl", "mbedtls", "wolfssl"]
+# The rows are whatever `polytls backends -json` lists (system backends and library flavours); this
+# is only their display order: family, then the system flavour, then pinned releases by version.
+FAMILIES = ["openssl", "mbedtls", "wolfssl"]
+
+
+def family(backend):
+    return backend.split("@", 1)[0]
+
+
+def row_key(backend):
+    fam, _, ver = backend.partition("@")
+    nums = [int(x) if x.isdigit() else 0 for x in re.split(r"[.\-]", ver)] if ver else []
+    return (FAMILIES.index(fam) if fam in FAMILIES else len(FAMILIES), fam, bool(ver), nums)
+
+
+def order_rows(names):
+    return sorted(names, key=row_key)
+
+
+def flavour_prefix(fam, version, timeout=20):
+    """The install prefix of a cached library flavour (tools/flavours/flavour.sh prepare), or
+    (None, why). A flavour that is not cached is not built here: prepare would build it, so it gets
+    `timeout` seconds and is then ended (with its children) and reported missing."""
+    tool = os.path.join(REPO, "tools", "flavours", "flavour.sh")
+    try:
+        p = subprocess.Popen(["sh", tool, "prepare", fam, version], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as e:
+        return None, str(e)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGTERM)
+        p.communicate()
+        return None, ("%s@%s is not in the flavour cache (flavour.sh prepare started building it; run "
+                      "tools/flavours/flavour.sh prepare %s %s)" % (fam, version, fam, version))
+    prefix = out.decode().strip().splitlines()[-1] if out.strip() else ""
+    if p.returncode != 0 or not prefix or not os.path.exists(os.path.join(prefix, ".complete")):
+        return None, "%s@%s: flavour.sh prepare failed (exit %d): %s" % (
+            fam, version, p.returncode, err.decode("utf-8", "replace").strip()[-300:])
+    return prefix, None
 
 
 class Ctx:
@@ -22,6 +62,7 @@ class Ctx:
         self.logs = logs_dir
         self.tmp = tmp_dir  # per-run scratch for peer state (NSS db, p12, compiled clients)
         os.makedirs(self.tmp, exist_ok=True)
+        self.gen = os.path.join(RESULTS, "tmp", "pki")  # certificates the scenarios make (cm/scenarios.py)
 
 
 def rel(path):
@@ -86,6 +127,17 @@ def read_text(path, limit=1 << 20):
         return ""
 
 
+def probe_server(ctx, extra=()):
+    """(process, port) of a throwaway `polytls s_server -backend openssl -www` for a peer's setup."""
+    p = subprocess.Popen([ctx.polytls, "s_server", "-backend", "openssl", "-accept", "127.0.0.1:0", "-www"]
+                         + list(extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    for line in p.stdout:
+        m = re.match(rb"ACCEPT .*:(\d+)", line)
+        if m:
+            return p, int(m.group(1))
+    return p, None
+
+
 class Server:
     """One `polytls s_server` for one cell attempt."""
 
@@ -104,6 +156,7 @@ class Server:
         self.rc = None
 
     def start(self, timeout=8.0):
+        self._ev_path = None
         for p in (self.events_path, self.out_path, self.err_path):
             if os.path.exists(p):
                 os.unlink(p)
@@ -146,7 +199,26 @@ class Server:
                 pass
 
     def events(self):
-        return read_events(self.events_path)
+        """Every event so far; the file is read incrementally (runners poll it every 20 ms, and a
+        server shared by a group's peers writes many events)."""
+        if getattr(self, "_ev_path", None) != self.events_path or not os.path.exists(self.events_path):
+            self._ev_path, self._ev_off, self._evs = self.events_path, 0, []
+        try:
+            with open(self.events_path, "rb") as f:
+                f.seek(self._ev_off)
+                data = f.read()
+        except OSError:
+            return list(self._evs)
+        end = data.rfind(b"\n") + 1  # complete lines only
+        for line in data[:end].decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if line:
+                try:
+                    self._evs.append(json.loads(line))
+                except ValueError:
+                    pass
+        self._ev_off += end
+        return list(self._evs)
 
     def wait_event(self, name, count=1, timeout=10.0):
         deadline = time.time() + timeout

@@ -4,7 +4,7 @@ import html
 import os
 import re
 
-from .common import BACKENDS, HERE, REPO, RESULTS
+from .common import HERE, REPO, RESULTS, family, order_rows
 from .scenarios import SCENARIOS
 
 import peers
@@ -84,13 +84,12 @@ def feature_rows(binfo, recs):
                 sc_opts.setdefault(a, []).append(s.id)
     names = None
     rows = []
-    for b in BACKENDS:
-        if b in binfo:
-            names = list(binfo[b]["raw"]["options"].keys())
-            break
+    for b in order_rows(binfo):
+        names = list(binfo[b]["raw"]["options"].keys())
+        break
     for o in names or []:
         row = {"option": o, "cells": {}}
-        for b in BACKENDS:
+        for b in order_rows(binfo):
             if b not in binfo:
                 continue
             d = binfo[b]["raw"]["options"].get(o, {})
@@ -137,6 +136,40 @@ def divergences(recs):
     return sorted(out, key=lambda row: (version_only(row), row[3] != ["group"], row[0], row[1]))
 
 
+def family_diffs(recs):
+    """(family, peer, scenario, {flavour: record}, [what differs]) wherever two flavours of one family
+    (e.g. openssl, openssl@3.5.7, openssl@4.0.2) give the same peer and scenario a different outcome
+    (UNSUPPORTED and its side included), negotiated version, suite or group, or canonical error."""
+    by = {}
+    for r in recs:
+        by.setdefault((family(r["backend"]), r["peer"], r["scenario"]), {})[r["backend"]] = r
+    out = []
+    for (fam, p, s), d in sorted(by.items()):
+        if len(d) < 2:
+            continue
+        sig = {}
+        for b, r in d.items():
+            h = (r.get("negotiated") or [{}])[0] if r.get("negotiated") else {}
+            sig[b] = {"outcome": kind(r), "version": h.get("version"), "cipher": h.get("cipher"),
+                      "group": h.get("group"), "error": r.get("error")}
+        differ = [f for f in ("outcome", "version", "cipher", "group", "error")
+                  if len(set(str(v[f]) for v in sig.values())) > 1]
+        if differ:
+            out.append((fam, p, s, d, differ))
+    return out
+
+
+def _short(r):
+    k = kind(r)
+    t = {"PASS": "PASS", "FAIL": "FAIL", "XFAIL": "FAIL (expected)", "UB": "UNSUPPORTED(backend)",
+         "UP": "UNSUPPORTED(peer)"}[k]
+    if k == "PASS":
+        t += " " + nego(r)
+    elif k in ("FAIL", "XFAIL", "UB"):
+        t += ": " + (r.get("reason") or "")[:140]
+    return t
+
+
 def _counts(rs):
     c = {"PASS": 0, "FAIL": 0, "XFAIL": 0, "UB": 0, "UP": 0}
     for r in rs:
@@ -148,7 +181,7 @@ def write_all(recs, binfo, pver, meta, out_dir=None):
     readme = os.path.join(out_dir, "README.md") if out_dir else README
     page = os.path.join(out_dir, "matrix.html") if out_dir else HTML
     recs = sorted(recs, key=lambda r: r["cell"])
-    backends = [b for b in BACKENDS if any(r["backend"] == b for r in recs)]
+    backends = order_rows({r["backend"] for r in recs})
     pnames = [p.name for p in peers.ALL if any(r["peer"] == p.name for r in recs)]
     scen = [s for s in SCENARIOS if any(r["scenario"] == s.id for r in recs)]
     cell = {r["cell"]: r for r in recs}
@@ -173,12 +206,12 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
       "The same data as a coloured page: [`results/matrix.html`](results/matrix.html).\n")
     w("## How to run\n")
     w("| command | what |\n|---|---|")
-    w("| `compat-matrix/run.py` | the full matrix, 2 workers; rewrites `results/ledger.jsonl`, `results/run.json`, this README and `results/matrix.html` (logs in `results/logs/`, not committed) |")
+    w("| `compat-matrix/run.py` | the full matrix (every row `polytls backends -json` lists in `build-all`, else `build`; `--jobs 6` backend × scenario groups at once); rewrites `results/ledger.jsonl`, `results/run.json`, this README and `results/matrix.html` (logs in `results/logs/`, not committed) |")
     w("| `compat-matrix/run.py --cell BACKEND/PEER/SCENARIO` | one cell; prints its ledger record (server and peer command lines, logs) |")
     w("| `compat-matrix/run.py --ci --check` | the CI subset, compared cell by cell with the committed ledger |")
     w("| `compat-matrix/run.py --check` | the full matrix, compared cell by cell with the committed ledger |")
-    w("| `compat-matrix/ci_check.sh BUILD_DIR` | CI: subset + staleness check + expectations + headless-Chromium rendering check |")
-    w("| `compat-matrix/run.py --report-only` | regenerate README/HTML from the ledger |\n")
+    w("| `compat-matrix/ci_check.sh BUILD_DIR` | CI (CTest `compat-matrix` in the `all` preset): subset + staleness check of the rows this build has + expectations + headless-Chromium rendering check |")
+    w("| `compat-matrix/run.py --report-only` | regenerate README/HTML from the ledger (and apply `expectations.txt` to it again) |\n")
     w("Exit status is non-zero on a FAIL not listed in [`expectations.txt`](expectations.txt), on a listed FAIL "
       "that no longer fails, on a listed entry that matches no cell, and (with `--check`) on any cell whose "
       "outcome, unsupported side, canonical error or negotiated parameters differ from the committed ledger.\n")
@@ -190,21 +223,29 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
       "the peer's own report; see `cm/scenarios.py` for each scenario's server options and checks.\n")
     w("## Run\n")
     if meta:
-        w("- run: %s, wall time **%.0f s** with %s workers, %d cells" % (
-            meta.get("run"), meta.get("wall_seconds", 0), meta.get("jobs"), meta.get("cells", len(recs))))
+        w("- run: %s, wall time **%.0f s** (peer setup included) with %s jobs, %d cells, build `%s`" % (
+            meta.get("run"), meta.get("wall_seconds", 0), meta.get("jobs"), meta.get("cells", len(recs)),
+            meta.get("build_dir", "")))
+        if meta.get("machine"):
+            w("- machine: %s" % meta["machine"])
+        w("- %d rows (flavours) × %d peers × %d scenarios" % (len(backends), len(pnames), len(scen)))
         w("- %s" % meta.get("polytls", ""))
         for b, lib in sorted(meta.get("backends", {}).items()):
             w("- backend `%s`: %s" % (b, lib))
         for p in pnames:
             w("- peer `%s`: %s" % (p, meta.get("peers", {}).get(p, "?")))
         w("")
-    w("## Totals per backend\n")
-    w("| backend | cells | ✅ PASS | ❌ FAIL | ⚠️ expected FAIL | ⛔ UNSUPPORTED(backend) | ➖ UNSUPPORTED(peer) |")
-    w("|---|---|---|---|---|---|---|")
+    w("## Totals per flavour\n")
+    w("Every row is a backend module this build has (`polytls backends -json`): the system libraries and the "
+      "pinned library flavours.\n")
+    w("| flavour | library | cells | ✅ PASS | ❌ FAIL | ⚠️ expected FAIL | ⛔ UNSUPPORTED(backend) | ➖ UNSUPPORTED(peer) |")
+    w("|---|---|---|---|---|---|---|---|")
     for b in backends:
         c = _counts([r for r in recs if r["backend"] == b])
-        w("| %s | %d | %d | %d | %d | %d | %d |" % (b, sum(c.values()), c["PASS"], c["FAIL"], c["XFAIL"], c["UB"], c["UP"]))
-    w("\n## Pair matrix (backend × peer)\n")
+        lib = next((r.get("server_version") for r in recs if r["backend"] == b), "")
+        w("| %s | %s | %d | %d | %d | %d | %d | %d |" % (b, lib, sum(c.values()), c["PASS"], c["FAIL"], c["XFAIL"],
+                                                       c["UB"], c["UP"]))
+    w("\n## Pair matrix (flavour × peer)\n")
     w("Counts: PASS / FAIL (incl. expected) / UNSUPPORTED(backend) / UNSUPPORTED(peer).\n")
     w("| backend | " + " | ".join(pnames) + " |")
     w("|---|" + "---|" * len(pnames))
@@ -217,12 +258,16 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
     w("\n## Cells per scenario\n")
     w("Hover in the HTML page for the negotiated parameters; every non-PASS cell is listed with its reason "
       "under [Non-passing cells](#non-passing-cells).\n")
-    w("| scenario | " + " | ".join("%s<br>%s" % (b, p) for b in backends for p in pnames) + " |")
-    w("|---|" + "---|" * (len(backends) * len(pnames)))
-    for s in scen:
-        row = [SYM[kind(cell[c])] if c in cell else " " for c in
-               ("%s/%s/%s" % (b, p, s.id) for b in backends for p in pnames)]
-        w("| `%s` | %s |" % (s.id, " | ".join(row)))
+    for b in backends:
+        c = _counts([r for r in recs if r["backend"] == b])
+        w("<details><summary><b>%s</b>: %d ✅ · %d ❌ · %d ⚠️ · %d ⛔ · %d ➖</summary>\n" % (
+            b, c["PASS"], c["FAIL"], c["XFAIL"], c["UB"], c["UP"]))
+        w("| scenario | " + " | ".join(pnames) + " |")
+        w("|---|" + "---|" * len(pnames))
+        for s in scen:
+            row = [SYM[kind(cell[x])] if x in cell else " " for x in ("%s/%s/%s" % (b, p, s.id) for p in pnames)]
+            w("| `%s` | %s |" % (s.id, " | ".join(row)))
+        w("\n</details>\n")
     w("\n### Scenarios\n")
     w("| id | what | server options |\n|---|---|---|")
     for s in scen:
@@ -237,15 +282,36 @@ def markdown(recs, backends, pnames, scen, cell, feats, divs, meta, binfo):
     for row in feats:
         cells = []
         for b in backends:
-            st, a, mx, cap = row["cells"][b][:4]
+            st, a, mx, cap = row["cells"].get(b, ("refused", "not in the build the report was made with", [], None))[:4]
             if st == "works":
                 links = [_tlink(t, "../") for t in a[:3]] + ["matrix `%s`" % m for m in mx[:2]]
                 only12 = " (TLS 1.2 only; with TLS 1.3 refused: %s)" % row["cells"][b][4].replace("|", "\\|") \
-                    if len(row["cells"][b]) > 4 else ""
+                    if len(row["cells"].get(b, ())) > 4 else ""
                 cells.append("works%s: " % only12 + (", ".join(links) if links else "**no test found**"))
             else:
                 cells.append("refused: " + a.replace("|", "\\|"))
         w("| `%s` | %s |" % (row["option"], " | ".join(cells)))
+    fd = family_diffs(recs)
+    w("\n## Differs between flavours of one family\n")
+    w("Same peer and scenario, two flavours of one library family (the system library and pinned releases) "
+      "with a different outcome (UNSUPPORTED included), negotiated version, suite, group or canonical error. "
+      "%d rows.\n" % len(fd))
+    fams = []
+    for b in backends:
+        if family(b) not in fams:
+            fams.append(family(b))
+    for fam in fams:
+        fl = [b for b in backends if family(b) == fam]
+        rows_f = [x for x in fd if x[0] == fam]
+        if len(fl) < 2:
+            continue
+        w("<details><summary><b>%s</b> (%s): %d rows</summary>\n" % (fam, ", ".join(fl), len(rows_f)))
+        w("| peer | scenario | differs in | " + " | ".join(fl) + " |")
+        w("|---|---|---|" + "---|" * len(fl))
+        for _, p, sid, d, differ in rows_f:
+            w("| %s | `%s` | %s | %s |" % (p, sid, ", ".join(differ), " | ".join(
+                _short(d[b]).replace("|", "\\|") if b in d else "—" for b in fl)))
+        w("\n</details>\n")
     w("\n## Divergences between backends\n")
     w("Same peer and scenario, different outcome, negotiated parameters or canonical error across the "
       "backends that ran it (UNSUPPORTED cells are left out: see the feature matrix). %d rows.\n" % len(divs))
@@ -308,6 +374,18 @@ code{font-size:12px}
 """
 
 
+JS = """
+function cmFilter(){
+  var on={};document.querySelectorAll('input.flv').forEach(function(c){on[c.value]=c.checked;});
+  document.querySelectorAll('#cells [data-backend]').forEach(function(x){x.style.display=on[x.dataset.backend]?'':'none';});
+  document.querySelectorAll('#family-diffs span[data-backend]').forEach(function(x){x.style.display=on[x.dataset.backend]?'':'none';});
+  document.querySelectorAll('#family-diffs tr.fd').forEach(function(tr){
+    var n=tr.dataset.backends.split(' ').filter(function(b){return on[b];}).length;tr.style.display=n>=2?'':'none';});
+}
+function cmAll(v){document.querySelectorAll('input.flv').forEach(function(c){c.checked=v;});cmFilter();}
+"""
+
+
 def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
     e = html.escape
     H = []
@@ -326,10 +404,14 @@ def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
             w("<td>%d / %d / %d / %d</td>" % (c["PASS"], c["FAIL"] + c["XFAIL"], c["UB"], c["UP"]))
         w("</tr>")
     w("</table><p>PASS / FAIL / UNSUPPORTED(backend) / UNSUPPORTED(peer)</p>")
-    w("<h2>Cells</h2><table id='cells'><tr><th>scenario</th>")
+    w("<h2>Cells</h2><p id='filter'>Flavours shown: %s <button type='button' onclick='cmAll(true)'>all</button>"
+      "<button type='button' onclick='cmAll(false)'>none</button></p>" % " ".join(
+          "<label><input type='checkbox' class='flv' value='%s' checked onchange='cmFilter()'>%s</label>" % (e(b), e(b))
+          for b in backends))
+    w("<table id='cells'><tr><th>scenario</th>")
     for b in backends:
         for p in pnames:
-            w("<th>%s<br>%s</th>" % (e(b), e(p)))
+            w("<th data-backend='%s'>%s<br>%s</th>" % (e(b), e(b), e(p)))
     w("</tr>")
     for s in scen:
         w("<tr><th><code>%s</code></th>" % e(s.id))
@@ -341,7 +423,8 @@ def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
                     continue
                 k = kind(r)
                 tip = "%s\n%s\n%s\n%s" % (r["cell"], label(r), nego(r), r["repro"])
-                w("<td class='cell %s' data-cell='%s' title='%s'>%s</td>" % (CLASS[k], e(r["cell"]), e(tip, quote=True), {
+                w("<td class='cell %s' data-backend='%s' data-cell='%s' title='%s'>%s</td>" % (
+                    CLASS[k], e(b), e(r["cell"]), e(tip, quote=True), {
                     "PASS": "✓", "FAIL": "✗", "XFAIL": "!", "UB": "B", "UP": "P"}[k]))
         w("</tr>")
     w("</table>")
@@ -349,17 +432,25 @@ def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
     for row in feats:
         w("<tr><td><code>%s</code></td>" % e(row["option"]))
         for b in backends:
-            st, a, mx, cap = row["cells"][b][:4]
+            st, a, mx, cap = row["cells"].get(b, ("refused", "not in the build the report was made with", [], None))[:4]
             if st == "works":
                 links = ["<a href='../../%s#L%d'>%s</a>" % (e(t[1]), t[2], e(t[0])) for t in a[:3]] + \
                         ["matrix %s" % e(m) for m in mx[:2]]
                 only12 = " (TLS 1.2 only; with TLS 1.3 refused: %s)" % e(row["cells"][b][4]) \
-                    if len(row["cells"][b]) > 4 else ""
+                    if len(row["cells"].get(b, ())) > 4 else ""
                 w("<td class='feat-works' style='background:#d8f5d8'>works%s: %s</td>" % (
                     only12, ", ".join(links) or "<b>no test found</b>"))
             else:
                 w("<td class='feat-refused' style='background:#eef'>%s</td>" % e(a))
         w("</tr>")
+    w("</table><h2>Differs between flavours of one family</h2><p>Same peer and scenario, two flavours of one "
+      "family, different outcome, parameters or error (follows the flavour filter).</p>"
+      "<table id='family-diffs'><tr><th>family</th><th>peer</th><th>scenario</th><th>differs in</th><th>per flavour</th></tr>")
+    for fam, p, sid, d, differ in family_diffs(recs):
+        w("<tr class='fd' data-backends='%s'><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td><td>%s</td></tr>" % (
+            e(" ".join(sorted(d))), e(fam), e(p), e(sid), e(", ".join(differ)),
+            "<br>".join("<span data-backend='%s'><b>%s</b>: %s</span>" % (e(b), e(b), e(_short(d[b])))
+                        for b in order_rows(d))))
     w("</table><h2>Divergences between backends</h2><table id='divergences'><tr><th>peer</th><th>scenario</th><th>differs in</th>%s</tr>"
       % "".join("<th>%s</th>" % e(b) for b in backends))
     for p, s, ran, differ in divs:
@@ -374,5 +465,5 @@ def html_page(recs, backends, pnames, scen, cell, feats, divs, meta):
                     t += ": " + r.get("reason", "")[:200]
                 w("<td class='div %s'>%s</td>" % ("pass" if r["outcome"] == "PASS" else "fail", e(t)))
         w("</tr>")
-    w("</table></body></html>")
+    w("</table><script>%s</script></body></html>" % JS)
     return "\n".join(H) + "\n"

@@ -1,5 +1,7 @@
 """Runs one cell (backend x peer x scenario) and judges it from evidence."""
+import fnmatch
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -85,6 +87,9 @@ def _run_step(step, server, sc, log_path, ctx, hs_before):
         deadline = time.time() + step.hold
         while time.time() < deadline and proc.poll() is None:
             time.sleep(0.02)
+        if step.kill_after and proc.poll() is None:
+            stop(proc, 1)  # bssl-tool half-closes TCP on stdin EOF (no close_notify): end it instead
+            proc.returncode = 0
         close_stdin()
     elif step.hold_until:
         got = wait_output(step.hold_until, step.timeout)
@@ -167,7 +172,8 @@ def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out, staple_
             fails.append("cipher %s, expected %s*" % (h0.get("cipher"), ck["cipher_prefix"]))
         if ck.get("group") and h0.get("group") != ck["group"]:
             fails.append("group %s, expected %s" % (h0.get("group"), ck["group"]))
-        if ck.get("sigscheme") and h0.get("signature_scheme") not in (None, ck["sigscheme"]):
+        if ck.get("sigscheme") and h0.get("signature_scheme") is not None and not \
+                fnmatch.fnmatchcase(h0["signature_scheme"], ck["sigscheme"]):
             fails.append("signature scheme %s, expected %s" % (h0.get("signature_scheme"), ck["sigscheme"]))
         if ck.get("alpn") == "server-pick":
             offered = plan.offered_alpn or []
@@ -211,6 +217,24 @@ def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out, staple_
             names = [x.get("name") for x in (ch[0].get("extensions", []) if ch else [])]
             if "max_fragment_length" not in names:
                 fails.append("the ClientHello carried no max_fragment_length (extensions: %s)" % names)
+    if hs and ck.get("ext_offered"):
+        names = [x.get("name") for x in (ch[0].get("extensions", []) if ch else [])]
+        if ck["ext_offered"] not in names:
+            fails.append("the ClientHello carried no %s (extensions: %s)" % (ck["ext_offered"], names))
+    if hs and ck.get("serverinfo") and rep.get("serverinfo") != "received":
+        fails.append("the peer did not receive the signed_certificate_timestamp extension from -serverinfo")
+    if hs and ck.get("rpk") and not rep.get("rpk"):
+        fails.append("the peer did not report a raw public key from the server")
+    if hs and ck.get("ech") == "accepted":
+        if rep.get("ech") not in ("accepted", "success") and not str(rep.get("ech", "")).startswith("success"):
+            fails.append("the peer reports ECH %s, expected accepted" % rep.get("ech"))
+        if hs[0].get("sni") != "ech.test":
+            fails.append("the server saw SNI %s, expected the inner ech.test" % hs[0].get("sni"))
+    if ck.get("early_rejected"):
+        if MARK in server_out:
+            fails.append("the server delivered early data it should have rejected (-max_early_data 0)")
+        if rep.get("early_data") == "accepted":
+            fails.append("the peer reports early data accepted")
     if ck.get("mark") and MARK not in allout:
         fails.append("the peer did not receive data after the server's command")
     if ck.get("early_mark"):
@@ -220,7 +244,10 @@ def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out, staple_
             fails.append("the peer reports early data rejected")
     if ck.get("reneg_page") and "Renegotiation started" not in allout:
         fails.append("the peer did not receive the page after renegotiation")
-    if sc.mode == "www" and "</BODY></HTML>" not in allout:
+    if sc.mode == "www" and getattr(peer, "page_check", None):
+        if peer.page_check not in allout:
+            fails.append("the peer did not receive the reply (%s)" % peer.page_check)
+    elif sc.mode == "www" and "</BODY></HTML>" not in allout:
         fails.append("the peer did not receive the complete page")
     # the peer's own view must agree with the server's
     if hs and rep.get("version") and rep["version"] != hs[-1].get("version"):
@@ -240,64 +267,141 @@ def judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out, staple_
     return "PASS", "", extra
 
 
-def run_cell(ctx, backend, backend_caps, peer, sc, peer_version, library):
-    cid = cell_id(backend, peer.name, sc.id)
-    celldir = os.path.join(ctx.logs, backend, peer.name, sc.id)
+def _cell_dir(ctx, backend, peer_name, sid):
+    celldir = os.path.join(ctx.logs, backend, peer_name, sid)
     os.makedirs(celldir, exist_ok=True)
     for f in os.listdir(celldir):
         os.unlink(os.path.join(celldir, f))
-    t0 = time.time()
-    rec = {"cell": cid, "backend": backend, "peer": peer.name, "scenario": sc.id,
-           "server_version": library, "peer_version": peer_version,
-           "repro": "compat-matrix/run.py --cell " + cid}
-    args = sc.server_args(ctx.pki) + (["-www"] if sc.mode == "www" else [])
-    srv = Server(ctx, backend, args, celldir, interactive=sc.mode in ("echo", "early"))
-    rec["server_argv"] = srv.argv
-    ok = srv.start()
-    rec["logs"] = [rel(srv.out_path), rel(srv.err_path), rel(srv.events_path)]
-    if not ok:
-        rec["server_rc"] = srv.start_rc
-        if srv.start_rc == 3:
-            rec.update(outcome="UNSUPPORTED", by="backend", reason=srv.capability_reason() or "capability error")
+    return celldir
+
+
+def _start_server(ctx, backend, sc, logdir):
+    args = sc.server_args(ctx) + (["-www"] if sc.mode == "www" else [])
+    srv = Server(ctx, backend, args, logdir, interactive=sc.mode in ("echo", "early"))
+    srv.start()
+    return srv
+
+
+def _start_failure(srv):
+    """(outcome fields) for a server that did not reach ACCEPT."""
+    if srv.start_rc == 3:
+        return dict(outcome="UNSUPPORTED", by="backend", reason=srv.capability_reason() or "capability error")
+    first = (srv.stderr().strip().splitlines() or ["no output"])[0]
+    return dict(outcome="FAIL", reason="server did not start (exit %s): %s" % (srv.start_rc, first),
+                error="server_start_exit_%s" % srv.start_rc)
+
+
+def _conn_events(evs, conns):
+    return [e for e in evs if e.get("conn") in conns]
+
+
+def run_group(ctx, backend, info, sc, peer_list, pvers):
+    """Every peer of `peer_list` against one backend and one scenario. Where the scenario allows
+    (sc.reuse: page fetches that leave no state a later peer could see), one server serves the peers
+    one after the other and each cell is judged from the events of the connections accepted while
+    its peer ran; otherwise every cell has its own server. A server that did not start (capability
+    error or any other exit) decides every cell of the group with the same evidence."""
+    recs = []
+    shared = None
+    shared_dir = os.path.join(ctx.logs, backend, "_server", sc.id)
+    for peer in peer_list:
+        cid = cell_id(backend, peer.name, sc.id)
+        celldir = _cell_dir(ctx, backend, peer.name, sc.id)
+        t0 = time.time()
+        rec = {"cell": cid, "backend": backend, "peer": peer.name, "scenario": sc.id,
+               "server_version": info["library"], "peer_version": pvers[peer.name],
+               "repro": "compat-matrix/run.py --cell " + cid}
+        if sc.reuse:
+            if shared is None or (shared.proc is not None and shared.proc.poll() is not None
+                                  and shared.start_rc is None):
+                if shared is not None:  # it ended while serving an earlier peer: a new one
+                    shared.stop()
+                    recs[-1].setdefault("notes", []).append("the shared server ended (exit %s) after this cell"
+                                                            % shared.rc)
+                os.makedirs(shared_dir, exist_ok=True)
+                shared = _start_server(ctx, backend, sc, shared_dir)
+                shared.cells = 0
+            srv = shared
         else:
-            first = (srv.stderr().strip().splitlines() or ["no output"])[0]
-            rec.update(outcome="FAIL", reason="server did not start (exit %s): %s" % (srv.start_rc, first),
-                       error="server_start_exit_%s" % srv.start_rc)
+            srv = _start_server(ctx, backend, sc, celldir)
+        rec["server_argv"] = srv.argv
+        rec["logs"] = [rel(srv.out_path), rel(srv.err_path), rel(srv.events_path)]
+        if srv.port is None:
+            rec["server_rc"] = srv.start_rc
+            rec.update(_start_failure(srv))
+            rec["seconds"] = round(time.time() - t0, 3)
+            recs.append(rec)
+            continue
+        try:
+            plan = peer.plan(sc, ctx, srv.port, celldir)
+        except Unsupported as e:
+            if not sc.reuse:
+                srv.stop()
+                rec["server_rc"] = srv.rc
+            rec.update(outcome="UNSUPPORTED", by="peer", reason=str(e), seconds=round(time.time() - t0, 3))
+            recs.append(rec)
+            continue
+        if sc.reuse:
+            shared.cells += 1
+            rec["shared_server"] = {"cell_index": shared.cells, "logs": rel(shared_dir)}
+        n_before = len(srv.events())
+        steps, outputs = [], []
+        for i, st in enumerate(plan.steps):
+            n_hs = sum(1 for e in srv.events() if e.get("event") == "handshake_done")
+            log = os.path.join(celldir, "peer-%d.log" % (i + 1))
+            steps.append(_run_step(st, srv, sc, log, ctx, n_hs))
+            text = read_text(log)
+            if st.extra_output:
+                text += "\n" + read_text(st.extra_output)
+                steps[-1]["extra_log"] = rel(st.extra_output)
+            outputs.append(text)
+        died = None
+        if sc.reuse:
+            # this cell's connections: those accepted since it started; wait until they are closed
+            deadline = time.time() + 3
+            while True:
+                evs = srv.events()
+                conns = {e.get("conn") for e in evs[n_before:] if e.get("event") == "accepted"}
+                closed = {e.get("conn") for e in evs if e.get("event") == "closed"}
+                if conns <= closed or time.time() > deadline or srv.proc.poll() is not None:
+                    break
+                time.sleep(0.02)
+            if srv.proc.poll() is not None:
+                died = "the server exited (status %s) while this peer ran" % srv.proc.returncode
+            evs = _conn_events(evs, conns)
+            mine = os.path.join(celldir, "server-events.jsonl")
+            with open(mine, "w") as f:
+                for e in evs:
+                    f.write(json.dumps(e) + "\n")
+            rec["logs"].append(rel(mine))
+            server_out = read_text(srv.out_path) + read_text(srv.err_path)
+        else:
+            time.sleep(0.1)
+            srv.stop()
+            evs = srv.events()
+            server_out = read_text(srv.out_path) + read_text(srv.err_path)
+            rec["server_rc"] = srv.rc
+        outcome, reason, extra = judge(sc, info["caps"], peer, plan, evs, outputs, steps, server_out,
+                                       _staple_sha256(srv.argv))
+        if died:
+            outcome, reason = "FAIL", "; ".join(x for x in (died, reason) if x)
+        rec["outcome"] = outcome
+        if extra.pop("by", None) or outcome == "UNSUPPORTED":
+            rec["by"] = "backend"
+        rec["reason"] = reason
+        rec.update(extra)
+        rec["negotiated"] = [_hs_summary(e) for e in evs if e.get("event") == "handshake_done"]
+        workers = sorted({e.get("worker_pid") for e in evs if e.get("event") == "accepted" and e.get("worker_pid")})
+        if workers:
+            rec["worker_pids"] = workers
+        rec["peer_steps"] = steps
+        rec["logs"] += [s["log"] for s in steps] + [s["extra_log"] for s in steps if s.get("extra_log")]
+        rec["peer_cmd"] = " ; ".join(" ".join(shlex.quote(a) for a in s["argv"]) for s in steps)
         rec["seconds"] = round(time.time() - t0, 3)
-        return rec
-    try:
-        plan = peer.plan(sc, ctx, srv.port, celldir)
-    except Unsupported as e:
-        srv.stop()
-        rec.update(outcome="UNSUPPORTED", by="peer", reason=str(e), server_rc=srv.rc,
-                   seconds=round(time.time() - t0, 3))
-        return rec
-    steps = []
-    outputs = []
-    for i, st in enumerate(plan.steps):
-        n_hs = sum(1 for e in srv.events() if e.get("event") == "handshake_done")
-        log = os.path.join(celldir, "peer-%d.log" % (i + 1))
-        steps.append(_run_step(st, srv, sc, log, ctx, n_hs))
-        text = read_text(log)
-        if st.extra_output:
-            text += "\n" + read_text(st.extra_output)
-            steps[-1]["extra_log"] = rel(st.extra_output)
-        outputs.append(text)
-    time.sleep(0.15)
-    srv.stop()
-    evs = srv.events()
-    server_out = read_text(srv.out_path) + read_text(srv.err_path)
-    outcome, reason, extra = judge(sc, backend_caps, peer, plan, evs, outputs, steps, server_out,
-                                   _staple_sha256(srv.argv))
-    rec["outcome"] = outcome
-    if extra.pop("by", None) or outcome == "UNSUPPORTED":
-        rec["by"] = "backend"
-    rec["reason"] = reason
-    rec.update(extra)
-    rec["server_rc"] = srv.rc
-    rec["negotiated"] = [_hs_summary(e) for e in evs if e.get("event") == "handshake_done"]
-    rec["peer_steps"] = steps
-    rec["logs"] += [s["log"] for s in steps] + [s["extra_log"] for s in steps if s.get("extra_log")]
-    rec["peer_cmd"] = " ; ".join(" ".join(shlex.quote(a) for a in s["argv"]) for s in steps)
-    rec["seconds"] = round(time.time() - t0, 3)
-    return rec
+        recs.append(rec)
+    if shared is not None:
+        shared.stop()
+        for r in recs:
+            if "shared_server" in r:
+                r["server_rc"] = shared.rc
+    return recs

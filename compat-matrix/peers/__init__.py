@@ -1,5 +1,5 @@
 """Peer adapters: one file per client stack."""
-from .openssl_s_client import OpenSSLPeer
+from .openssl_s_client import OpenSSLPeer, OpenSSL35Peer, OpenSSL40Peer
 from .gnutls_cli import GnuTLSPeer
 from .nss_tstclnt import NSSPeer
 from .botan_cli import BotanPeer
@@ -9,7 +9,13 @@ from .python_ssl import PythonPeer
 from .curl_cli import CurlPeer
 from .node_tls import NodePeer
 from .wget_cli import WgetPeer
+from .bssl_client import BoringSSLPeer
+from .chromium_cdp import ChromiumPeer
+from .erlang_ssl import ErlangPeer
+from .wolfssl_client import WolfSSLPeer
+from .mbedtls_client2 import MbedTLSPeer
 
 ALL = [OpenSSLPeer(), GnuTLSPeer(), NSSPeer(), BotanPeer(), JavaPeer(), GoPeer(), PythonPeer(), CurlPeer(),
-       NodePeer(), WgetPeer()]
+       NodePeer(), WgetPeer(), OpenSSL35Peer(), OpenSSL40Peer(), BoringSSLPeer(), ChromiumPeer(), ErlangPeer(),
+       WolfSSLPeer(), MbedTLSPeer()]
 BY_NAME = {p.name: p for p in ALL}

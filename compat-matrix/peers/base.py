@@ -31,11 +31,37 @@ class Plan:
         self.notes = notes or []
 
 
+# Features a scenario can need (Scenario.needs). A peer has one only when it lists it in `can`;
+# otherwise the cell is UNSUPPORTED(peer) with the peer's reason from `cannot`, or this text.
+FEATURES = {
+    "P-521": "the P-521 group", "ffdhe2048": "the ffdhe2048 group",
+    "X25519MLKEM768": "the X25519MLKEM768 hybrid ML-KEM group",
+    "SecP256r1MLKEM768": "the SecP256r1MLKEM768 hybrid ML-KEM group",
+    "MLKEM768": "the pure MLKEM768 group", "group-list": "a configurable list of offered groups",
+    "cert:rsa-pss": "rsa_pss_pss_* signatures (RSA-PSS keys)", "cert:ecdsa-p384": "ECDSA P-384 certificates",
+    "cert:ed448": "Ed448 signatures", "cert:mldsa44": "ML-DSA-44 signatures",
+    "cert:mldsa65": "ML-DSA-65 signatures", "cert:mldsa87": "ML-DSA-87 signatures",
+    "ech": "Encrypted Client Hello with a given ECHConfigList", "ech-grease": "ECH GREASE",
+    "dtls1.3": "DTLS 1.3", "rsl": "the record_size_limit extension (RFC 8449)",
+    "cert-comp": "certificate compression (RFC 8879)", "rpk": "raw public keys (RFC 7250)",
+    "serverinfo": "a way to show the signed_certificate_timestamp extension it received",
+    "ocsp": "OCSP stapling", "reneg": "renegotiation",
+}
+# the features every classic peer had before they were named (they keep their own checks)
+CLASSIC = {"P-521", "ffdhe2048", "ocsp", "reneg", "cert:ecdsa-p384", "cert:rsa-pss"}
+
+
 class Peer:
     name = "?"
     title = "?"
     max_version = "1.3"
     http_only = False  # can only fetch pages (curl, wget): no raw echo sessions
+    can = CLASSIC
+    cannot = {}  # feature -> why this stack cannot (shown in the cell)
+    missing = None  # why the peer program is not there (a flavour not in the cache): its cells FAIL
+
+    def teardown(self, ctx):
+        """Once per run, after the last cell (end helper processes the adapter started)."""
 
     def setup(self, ctx):
         """Once per run, before any cell (compile clients, make key stores)."""
@@ -58,6 +84,9 @@ class Peer:
     dtls = False  # the adapter can drive a DTLS client
 
     def common_checks(self, sc):
+        for f in sc.needs:
+            if f not in self.can:
+                raise Unsupported(self.cannot.get(f) or "%s does not implement %s" % (self.title, FEATURES.get(f, f)))
         if sc.spec.get("dtls") and not self.dtls:
             raise Unsupported("the %s adapter drives no DTLS client" % self.title)
         if sc.spec.get("version") == "1.3" and self.max_version == "1.2":

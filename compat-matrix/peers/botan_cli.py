@@ -4,7 +4,7 @@ import re
 
 from cm import suites
 from cm.common import run_capture
-from .base import GET, Peer, Plan, Step, Unsupported, norm_version
+from .base import CLASSIC, GET, Peer, Plan, Step, Unsupported, norm_version
 
 # IANA cipher -> Botan policy (ciphers, macs, key_exchange_methods, signature_methods)
 _C = {"AES_128_GCM": "AES-128/GCM", "AES_256_GCM": "AES-256/GCM", "CHACHA20_POLY1305": "ChaCha20Poly1305",
@@ -19,6 +19,8 @@ class BotanPeer(Peer):
     name = "botan"
     title = "Botan tls_client"
     max_version = "1.2"
+    can = CLASSIC - {"cert:rsa-pss"}
+    cannot = {"cert:rsa-pss": "Botan 2.19: its ClientHello offers no rsa_pss_pss_* signature scheme (the only kind an RSA-PSS key can sign with)"}
 
     def version(self, ctx):
         return "Botan " + run_capture(["botan", "version"])[1].strip()

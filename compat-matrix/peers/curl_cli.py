@@ -4,13 +4,14 @@ import re
 
 from cm import suites
 from cm.common import run_capture
-from .base import Peer, Plan, Step, Unsupported, norm_version
+from .base import CLASSIC, Peer, Plan, Step, Unsupported, norm_version
 
 
 class CurlPeer(Peer):
     name = "curl"
     title = "curl"
     http_only = True
+    can = CLASSIC | {"cert:ed448"}
 
     def version(self, ctx):
         return run_capture(["curl", "--version"])[1].splitlines()[0].strip()

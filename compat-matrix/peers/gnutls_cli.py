@@ -5,13 +5,15 @@ import re
 from cm import suites
 from cm.common import run_capture
 from cm.scenarios import MARK, PSK_HEX, PSK_ID
-from .base import GET, Peer, Plan, Step, Unsupported, norm_version
+from .base import CLASSIC, GET, Peer, Plan, Step, Unsupported, norm_version
 
 
 class GnuTLSPeer(Peer):
     name = "gnutls"
     title = "GnuTLS gnutls-cli"
     dtls = True
+    can = CLASSIC | {"cert:ed448", "rsl"}
+    cannot = {"dtls1.3": "GnuTLS 3.7 has no DTLS 1.3"}
 
     def version(self, ctx):
         return run_capture(["gnutls-cli", "--version"])[1].splitlines()[0].strip()
@@ -43,6 +45,8 @@ class GnuTLSPeer(Peer):
         argv = ["gnutls-cli", "--insecure", "-p", str(port), "--priority", self.priority(sp)]
         if sp.get("dtls"):
             argv.append("--udp")
+        if sp.get("rsl"):
+            argv.append("--recordsize=%d" % sp["rsl"])
         for a in sp.get("alpn") or []:
             argv.append("--alpn=" + a)
         if sp.get("sni"):

@@ -3,6 +3,7 @@ import os
 import subprocess
 
 from cm.common import run_capture
+from .base import CLASSIC
 from .progclient import ProgClientPeer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,6 +25,8 @@ class GoPeer(ProgClientPeer):
     no_resume_id = "the Go crypto/tls client resumes only with session tickets, never by session ID"
     no_group = {"ffdhe2048": "Go crypto/tls has no finite-field (FFDHE) groups"}
     tls13_suites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+    can = CLASSIC - {"cert:rsa-pss"}
+    cannot = {"cert:rsa-pss": "Go crypto/tls 1.19: its ClientHello offers no rsa_pss_pss_* signature scheme (the only kind an RSA-PSS key can sign with)"}
 
     def setup(self, ctx):
         self.bin = os.path.join(ctx.tmp, "go-client")

@@ -2,7 +2,8 @@
 import os
 import subprocess
 
-from cm.common import run_capture
+from cm.common import probe_server, run_capture, stop
+from .base import CLASSIC
 from .progclient import ProgClientPeer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -13,6 +14,7 @@ _JG = {"X25519": "x25519", "P-256": "secp256r1", "P-384": "secp384r1", "P-521": 
 class JavaPeer(ProgClientPeer):
     name = "java"
     title = "Java JSSE"
+    can = CLASSIC | {"cert:ed448"}
     no_psk = "JSSE has no external PSK API"
     no_early = "JSSE has no TLS 1.3 early data"
     no_mfl = "JSSE derives max_fragment_length from its packet size (jsse.enableMFLNExtension); " \
@@ -25,6 +27,20 @@ class JavaPeer(ProgClientPeer):
         self.p12 = os.path.join(ctx.tmp, "client-java.p12")
         subprocess.run(["openssl", "pkcs12", "-export", "-in", ctx.pki + "/client.pem", "-inkey",
                         ctx.pki + "/client.key", "-passout", "pass:pass", "-out", self.p12], check=True)
+        # an application class-data archive (JDK 17 AppCDS, which wants a jar) of the classes one
+        # handshake loads: the JVM starts each cell with JSSE already parsed
+        self.jar = os.path.join(ctx.tmp, "client.jar")
+        subprocess.run(["jar", "cf", self.jar, "-C", self.classes, "."], check=True)
+        self.jsa = os.path.join(ctx.tmp, "client.jsa")
+        self.jsa_ok = False
+        srv, port = probe_server(ctx)
+        try:
+            if port:
+                run_capture(["java", "-XX:ArchiveClassesAtExit=" + self.jsa] + self.cmd(ctx)[1:] +
+                            ["--port", str(port), "--alpn", "h2"], timeout=120)
+        finally:
+            stop(srv)
+        self.jsa_ok = os.path.exists(self.jsa)
         out = run_capture(self.cmd(ctx) + ["--list-suites"], timeout=60)[1]
         self.tls12_suites = set(l.strip() for l in out.splitlines() if l.startswith("TLS_"))
         self.tls13_suites = [s for s in self.tls12_suites if "_WITH_" not in s]
@@ -34,7 +50,9 @@ class JavaPeer(ProgClientPeer):
 
     def cmd(self, ctx):
         # equivalent to `java peers/Client.java`, without compiling on every cell
-        return ["java", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", self.classes, "Client"]
+        cds = ["-XX:SharedArchiveFile=" + self.jsa] if getattr(self, "jsa_ok", False) else ["-Xshare:auto"]
+        return ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"] + cds + \
+            ["-cp", getattr(self, "jar", None) or self.classes, "Client"]
 
     def group_arg(self, g):
         return ["@group", _JG[g]]

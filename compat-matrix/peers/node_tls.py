@@ -3,6 +3,7 @@ import os
 
 from cm import suites
 from cm.common import run_capture
+from .base import CLASSIC
 from .progclient import ProgClientPeer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -11,6 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class NodePeer(ProgClientPeer):
     name = "node"
     title = "Node.js tls"
+    can = CLASSIC | {"cert:ed448"}
     no_early = "Node.js tls has no client early data API"
     no_mfl = "Node.js tls cannot request max_fragment_length"
 

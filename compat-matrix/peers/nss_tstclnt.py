@@ -6,12 +6,14 @@ import subprocess
 from cm import suites
 from cm.common import run_capture
 from cm.scenarios import PSK_HEX, PSK_ID
-from .base import GET, Peer, Plan, Step, Unsupported, norm_version
+from .base import CLASSIC, GET, Peer, Plan, Step, Unsupported, norm_version
 
 
 class NSSPeer(Peer):
     name = "nss"
     title = "NSS tstclnt"
+    can = CLASSIC - {"cert:rsa-pss"}
+    cannot = {"cert:rsa-pss": "NSS 3.87 tstclnt: its ClientHello offers no rsa_pss_pss_* signature scheme (the only kind an RSA-PSS key can sign with)"}
 
     def setup(self, ctx):
         self.db = os.path.join(ctx.tmp, "nssdb")

@@ -3,23 +3,32 @@ import os
 import re
 
 from cm import suites
-from cm.common import run_capture
-from cm.scenarios import MARK, PSK_HEX, PSK_ID
-from .base import GET, Peer, Plan, Step, Unsupported, norm_version
+from cm.common import flavour_prefix, run_capture
+from cm.scenarios import MARK, PSK_HEX, PSK_ID, ech_config_b64
+from .base import CLASSIC, GET, Peer, Plan, Step, Unsupported, norm_version
 
 
 class OpenSSLPeer(Peer):
     name = "openssl"
-    title = "OpenSSL s_client"
+    title = "OpenSSL 3.0 s_client"
     dtls = True
+    exe = "openssl"
+    can = CLASSIC | {"cert:ed448", "group-list", "serverinfo"}
+    cannot = {"rsl": "OpenSSL does not implement record_size_limit (RFC 8449)",
+              "dtls1.3": "OpenSSL has no DTLS 1.3",
+              "cert-comp": "OpenSSL 3.0 has no certificate compression (added in 3.2)",
+              "rpk": "OpenSSL 3.0 has no raw public keys (added in 3.2)",
+              "ech": "OpenSSL 3.0 has no ECH", "ech-grease": "OpenSSL 3.0 has no ECH"}
 
     def version(self, ctx):
-        return run_capture(["openssl", "version"])[1].strip()
+        if self.missing:
+            return "missing: " + self.missing
+        return run_capture([self.exe, "version"])[1].strip()
 
     def plan(self, sc, ctx, port, celldir):
         self.common_checks(sc)
         sp = sc.spec
-        base = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port]
+        base = [self.exe, "s_client", "-connect", "127.0.0.1:%d" % port]
         if sp.get("dtls"):
             base.append("-dtls1_" + sp["dtls"][-1])
         elif sp.get("version"):
@@ -27,8 +36,25 @@ class OpenSSLPeer(Peer):
         c = sp.get("cipher")
         if c and not sp.get("psk"):
             base += (["-ciphersuites", c] if c in suites.TLS13 else ["-cipher", suites.OPENSSL_NAME[c]])
-        if sp.get("group"):
+            if c == "TLS_AES_128_CCM_8_SHA256" and self.exe != "openssl":
+                base += ["-cipher", "DEFAULT:@SECLEVEL=0"]  # 3.5+: a 64-bit tag is below level 1
+        if sp.get("groups"):
+            base += ["-groups", ":".join(sp["groups"])]
+        elif sp.get("group"):
             base += ["-groups", sp["group"]]
+        if sp.get("cert_comp"):
+            base.append("-msg")  # shows CompressedCertificate (25) when the server compressed
+        if sp.get("rpk"):
+            base.append("-enable_server_rpk")
+        if sp.get("serverinfo"):
+            base += ["-serverinfo", "18"]
+        if sp.get("ech") == "config":
+            cfg = ech_config_b64(ctx)
+            if not cfg:
+                raise Unsupported("no ECHConfigList (the openssl@4.0.2 CLI that makes the ECH key is missing)")
+            base += ["-ech_config_list", cfg]
+        elif sp.get("ech") == "grease":
+            base.append("-ech_grease")
         if sp.get("alpn"):
             base += ["-alpn", ",".join(sp["alpn"])]
         if sp.get("sni"):
@@ -85,10 +111,49 @@ class OpenSSLPeer(Peer):
                 rep["ocsp"] = m.group(1)
             elif "OCSP response: no response sent" in o:
                 rep["ocsp"] = "none"
+            if re.search(r"CompressedCertificate|compressed_certificate", o):
+                rep["cert_compressed"] = True
+            m = re.search(r"^ECH: (.*)$", o, re.M)
+            if m:
+                rep["ech"] = m.group(1).strip()
+            if re.search(r"TLS server extension \"signed certificate timestamps\" \(id=18\)", o):
+                rep["serverinfo"] = "received"
+            if re.search(r"Server raw public key|raw public key", o, re.I):
+                rep["rpk"] = True
             if "Early data was accepted" in o:
                 rep["early_data"] = "accepted"
             elif "Early data was rejected" in o:
                 rep["early_data"] = "rejected"
+            elif "Early data was not sent" in o:
+                rep["early_data"] = "not sent"
         if hs:
             rep["handshakes"] = hs
         return rep
+
+
+class OpenSSLFlavourPeer(OpenSSLPeer):
+    """s_client of a pinned OpenSSL release built as a polytls flavour (tools/flavours/flavour.sh)."""
+    flavour = None
+
+    def setup(self, ctx):
+        prefix, why = flavour_prefix("openssl", self.flavour)
+        self.exe = os.path.join(prefix, "bin", "openssl") if prefix else "openssl@%s-is-missing" % self.flavour
+        self.missing = why
+
+
+class OpenSSL35Peer(OpenSSLFlavourPeer):
+    name = "openssl-3.5"
+    title = "OpenSSL 3.5.7 s_client"
+    flavour = "3.5.7"
+    can = CLASSIC | {"cert:ed448", "group-list", "X25519MLKEM768", "SecP256r1MLKEM768", "MLKEM768",
+                     "cert:mldsa44", "cert:mldsa65", "cert:mldsa87", "cert-comp", "rpk", "serverinfo"}
+    cannot = dict(OpenSSLPeer.cannot, ech="OpenSSL 3.5 has no ECH (added in 4.0)",
+                  **{"ech-grease": "OpenSSL 3.5 has no ECH (added in 4.0)"})
+
+
+class OpenSSL40Peer(OpenSSLFlavourPeer):
+    name = "openssl-4.0"
+    title = "OpenSSL 4.0.2 s_client"
+    flavour = "4.0.2"
+    can = OpenSSL35Peer.can | {"ech", "ech-grease"}
+    cannot = OpenSSLPeer.cannot

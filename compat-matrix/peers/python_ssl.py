@@ -3,6 +3,7 @@ import os
 
 from cm import suites
 from cm.common import run_capture
+from .base import CLASSIC
 from .progclient import ProgClientPeer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -11,6 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class PythonPeer(ProgClientPeer):
     name = "python"
     title = "Python ssl"
+    can = CLASSIC | {"cert:ed448"}
     no_psk = "Python 3.11 ssl has no PSK API (set_psk_client_callback arrives in 3.13)"
     no_early = "Python ssl has no TLS 1.3 early data API"
     no_mfl = "Python ssl cannot request max_fragment_length"

@@ -3,12 +3,13 @@ import re
 
 from cm import suites
 from cm.common import run_capture
-from .base import Peer, Plan, Step, Unsupported
+from .base import CLASSIC, Peer, Plan, Step, Unsupported
 
 
 class WgetPeer(Peer):
     name = "wget"
     title = "GNU Wget"
+    can = CLASSIC | {"cert:ed448"}
     http_only = True
 
     def version(self, ctx):
