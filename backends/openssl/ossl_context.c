@@ -399,4 +399,5 @@ void ossl_server_free(void *server)
     free(srv->id_prefix);
     BIO_free(srv->trace_out);
     free(srv);
+    ossl_proto_unload_providers();
 }

@@ -167,6 +167,8 @@ void ossl_proto_caps_init(const char **caps);
 int ossl_proto_global(const ptls_config *cfg, char *err, size_t errlen);
 int ossl_proto_server_new(ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 void ossl_proto_server_free(ossl_server *srv);
+/* Unloads the -provider providers; after the server's SSL_CTXs are freed. */
+void ossl_proto_unload_providers(void);
 int ossl_proto_apply(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 int ossl_proto_apply_late(SSL_CTX *ctx, ossl_server *srv, const ptls_config *cfg, char *err, size_t errlen);
 void ossl_proto_install_stateless(SSL_CTX *ctx);

@@ -193,6 +193,17 @@ static int proto_provparam(const char *arg, char *err, size_t errlen)
 #endif
 }
 
+/* Providers loaded by -provider: kept to be unloaded when the server is
+ * freed (after its SSL_CTX), so nothing stays allocated at exit. */
+static OSSL_PROVIDER *proto_loaded[PTLS_MAX_PROVIDERS];
+static int proto_n_loaded;
+
+void ossl_proto_unload_providers(void)
+{
+    while (proto_n_loaded > 0)
+        OSSL_PROVIDER_unload(proto_loaded[--proto_n_loaded]);
+}
+
 int ossl_proto_global(const ptls_config *cfg, char *err, size_t errlen)
 {
     const ptls_protocol_opts *p = &cfg->proto;
@@ -201,8 +212,10 @@ int ossl_proto_global(const ptls_config *cfg, char *err, size_t errlen)
         return -1;
     }
     for (int i = 0; i < p->n_providers; i++) {
-        /* Loaded for the life of the process, as in s_server. */
-        if (OSSL_PROVIDER_load(NULL, p->providers[i]) == NULL) {
+        /* Loaded for the life of the server, as in s_server. */
+        OSSL_PROVIDER *prov = OSSL_PROVIDER_load(NULL, p->providers[i]);
+        if (prov != NULL && proto_n_loaded < PTLS_MAX_PROVIDERS) proto_loaded[proto_n_loaded++] = prov;
+        if (prov == NULL) {
             char what[300];
             snprintf(what, sizeof(what), "cannot load provider %s", p->providers[i]);
             ossl_collect_errors(err, errlen, what);
