@@ -96,9 +96,12 @@ static void check_consistent(const ptls_server_opts *o)
 {
     const ptls_config *c = &o->tls;
     if (c->dtls) {
-        /* DTLS wire numbers decrease as versions increase. */
-        if ((c->min_version != PTLS_DTLS1_0 && c->min_version != PTLS_DTLS1_2) ||
-            (c->max_version != PTLS_DTLS1_0 && c->max_version != PTLS_DTLS1_2) ||
+        /* DTLS wire numbers decrease as versions increase (-dtls1_3 gives
+         * PTLS_DTLS1_3). */
+        if ((c->min_version != PTLS_DTLS1_0 && c->min_version != PTLS_DTLS1_2 &&
+             c->min_version != PTLS_DTLS1_3) ||
+            (c->max_version != PTLS_DTLS1_0 && c->max_version != PTLS_DTLS1_2 &&
+             c->max_version != PTLS_DTLS1_3) ||
             c->min_version < c->max_version)
             abort();
     } else if (!valid_version(c->min_version) || !valid_version(c->max_version) ||
